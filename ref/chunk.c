@@ -1,0 +1,437 @@
+/* chunk.c -- chunk sections (spec §5): encode, parse, decode, validate.
+ *
+ * Section framing (§4.2): u32 type | u32 flags | u32 body_len | body | u32 CRC-32C
+ * of everything before the CRC. Chunk body (§5.1):
+ *   0  u32 chunk_index     4  u32 n_vectors      8  u32 record_bytes
+ *  12  u8  mode           13  u8 reserved (0)   14  u16 reserved (0)
+ *  16  8 bytes of mode parameters (§5.2)
+ *  24  skeleton (LATTICE only, §7.3): mean (dim x u16), basis (rank x dim x u16)
+ *      records: n_vectors x record_bytes
+ */
+#include <string.h>
+
+#include "kvl_internal.h"
+#include "kvl_sections.h"
+
+/* ---- little-endian field helpers over the one bit writer/reader ---------- */
+static void put_le(kvl_bitwriter *bw, uint64_t v, unsigned bytes) { kvl_bw_put(bw, v, bytes * 8u); }
+
+static uint32_t block_log2(uint32_t b) { return b == 32u ? 5u : b == 64u ? 6u : 7u; }
+
+static size_t skeleton_bytes(uint32_t dim, uint32_t has_mean, uint32_t rank)
+{
+    return 2u * (size_t)dim * (has_mean + rank);
+}
+
+/* ---- sizes ---------------------------------------------------------------- */
+kvl_status kvl_chunk_size_bound(uint32_t dim, const kvl_chunk_params *p, uint32_t n, size_t *bytes)
+{
+    uint32_t rb;
+    uint64_t body;
+    kvl_status st = kvl_record_size(dim, p, &rb, 0);
+    if (st != KVL_OK)
+        return st;
+    if (n == 0u || n > KVL_MAX_CHUNK_LEN)
+        return KVL_ERR_ARG;
+    body = KVL_CHUNK_HEADER_BYTES + (uint64_t)n * rb;
+    if (p->mode == KVL_MODE_LATTICE && p->skeleton != KVL_SKELETON_NONE)
+        body += skeleton_bytes(dim, 1u, p->rank);
+    if (body > KVL_MAX_SECTION_BODY)
+        return KVL_ERR_OVERFLOW;
+    *bytes = (size_t)(body + KVL_SECTION_OVERHEAD);
+    return KVL_OK;
+}
+
+kvl_status kvl_encode_workspace_size(uint32_t dim, const kvl_chunk_params *p, uint32_t n,
+                                     size_t *bytes)
+{
+    uint64_t floats;
+    kvl_status st = kvl_params_check(dim, p);
+    if (st != KVL_OK)
+        return st;
+    if (n == 0u || n > KVL_MAX_CHUNK_LEN)
+        return KVL_ERR_ARG;
+    floats = (uint64_t)n * dim;                       /* input as f32 */
+    if (p->mode == KVL_MODE_LATTICE) {
+        floats += 3u * (uint64_t)dim;                 /* per-vector scratch */
+        if (p->skeleton != KVL_SKELETON_NONE) {
+            floats += (uint64_t)dim * (1u + p->rank); /* mean, basis */
+            floats += (uint64_t)n * dim + 2u * dim + n; /* skeleton computation */
+        }
+    }
+    if (floats > (uint64_t)(SIZE_MAX / 4u) - 16u)
+        return KVL_ERR_OVERFLOW;
+    *bytes = (size_t)(floats * 4u + 16u);
+    return KVL_OK;
+}
+
+/* ---- §10.2 encoding a chunk --------------------------------------------- */
+kvl_status kvl_chunk_encode(uint32_t dim, const kvl_chunk_params *p, uint32_t chunk_index,
+                            const void *in, kvl_dtype in_dtype, uint32_t n,
+                            const kvl_skeleton *skel, void *work, size_t work_size,
+                            uint8_t *out, size_t out_cap, size_t *out_len)
+{
+    kvl_layout L;
+    size_t need, total, i;
+    float *xs, *scratch = 0, *mean = 0, *basis = 0, *skwork = 0;
+    uint32_t has_mean = 0, rank = 0, v, j;
+    uint8_t skel_dtype = KVL_DTYPE_F16;
+    kvl_bitwriter bw;
+    int st;
+
+    if (!p || !in || !work || !out || !out_len || (unsigned)in_dtype > KVL_DTYPE_BF16)
+        return KVL_ERR_ARG;
+    st = kvl_params_check(dim, p);
+    if (st != KVL_OK)
+        return (kvl_status)st;
+    st = kvl_encode_workspace_size(dim, p, n, &need);
+    if (st != KVL_OK)
+        return (kvl_status)st;
+    if (work_size < need)
+        return KVL_ERR_BUFFER;
+    st = kvl_chunk_size_bound(dim, p, n, &total);
+    if (st != KVL_OK)
+        return (kvl_status)st;
+    if (out_cap < total)
+        return KVL_ERR_BUFFER;
+    if (p->mode == KVL_MODE_LATTICE && p->skeleton != KVL_SKELETON_NONE) {
+        has_mean = 1;
+        rank = p->rank;
+        if (skel && skel->basis && skel->rank != rank)
+            return KVL_ERR_ARG;
+    }
+    st = kvl_layout_make(dim, p, rank, has_mean, &L);
+    if (st != KVL_OK)
+        return (kvl_status)st;
+
+    /* Step 1: input to binary32; NaN/Inf is an error (spec §10.1). */
+    xs = (float *)work;
+    for (i = 0; i < (size_t)n * dim; i++) {
+        xs[i] = kvl_load_as_f32(in, in_dtype, i);
+        if (!kvl_f32_is_finite(xs[i]))
+            return KVL_ERR_NONFINITE;
+    }
+    /* Step 2: skeleton (spec §10.3). */
+    if (p->mode == KVL_MODE_LATTICE) {
+        scratch = xs + (size_t)n * dim;
+        if (has_mean) {
+            mean = scratch + 3u * (size_t)dim;
+            basis = mean + dim;
+            skwork = basis + (size_t)rank * dim;
+            skel_dtype = kvl_skeleton_pick_dtype(xs, (size_t)n * dim);
+            if (skel && skel->mean) {
+                if (skel_dtype == KVL_DTYPE_F16 && kvl_skeleton_pick_dtype(skel->mean, dim) != KVL_DTYPE_F16)
+                    skel_dtype = KVL_DTYPE_BF16;
+            }
+            if (skel && (skel->mean || skel->basis)) {
+                /* caller-provided (offline calibration): round to the stored dtype */
+                if (!skel->mean || (rank > 0u && !skel->basis))
+                    return KVL_ERR_ARG;
+                for (j = 0; j < dim; j++) {
+                    mean[j] = kvl_skel_round(skel->mean[j], skel_dtype);
+                    if (!kvl_f32_is_finite(mean[j]))
+                        return KVL_ERR_RANGE;
+                }
+                for (i = 0; i < (size_t)rank * dim; i++) {
+                    basis[i] = kvl_skel_round(skel->basis[i], skel_dtype);
+                    if (!kvl_f32_is_finite(basis[i]))
+                        return KVL_ERR_RANGE;
+                }
+            } else {
+                st = kvl_skeleton_compute(dim, n, xs, rank, skel_dtype, mean, basis, skwork);
+                if (st != KVL_OK)
+                    return (kvl_status)st;
+            }
+            L.skel_dtype = skel_dtype;
+        }
+    }
+
+    /* Step 3: section framing and chunk header (spec §4.2, §5.1, §5.2). */
+    memset(out, 0, total);
+    kvl_bw_init(&bw, out, total);
+    put_le(&bw, KVL_TAG_CHNK, 4);
+    put_le(&bw, 0, 4);
+    put_le(&bw, total - KVL_SECTION_OVERHEAD, 4);
+    put_le(&bw, chunk_index, 4);
+    put_le(&bw, n, 4);
+    put_le(&bw, L.record_bytes, 4);
+    put_le(&bw, p->mode, 1);
+    put_le(&bw, 0, 3);
+    switch (p->mode) {
+    case KVL_MODE_RAW:
+        put_le(&bw, p->raw_dtype, 1);
+        put_le(&bw, 0, 7);
+        break;
+    case KVL_MODE_FP8:
+        put_le(&bw, block_log2(p->fp8_block), 1);
+        put_le(&bw, p->fp8_scale, 1);
+        put_le(&bw, p->fp8_split_rope, 1);
+        put_le(&bw, 0, 5);
+        break;
+    default:
+        put_le(&bw, p->lattice, 1);
+        put_le(&bw, p->outliers, 1);
+        put_le(&bw, p->q, 2);
+        put_le(&bw, (has_mean ? 1u : 0u) | (rank ? 2u : 0u) |
+                        (has_mean && skel_dtype == KVL_DTYPE_BF16 ? 4u : 0u), 1);
+        put_le(&bw, rank, 1);
+        put_le(&bw, 0, 2);
+        for (j = 0; j < dim * has_mean; j++)
+            put_le(&bw, kvl_skel_bits(mean[j], skel_dtype), 2);
+        for (i = 0; i < (size_t)rank * dim; i++)
+            put_le(&bw, kvl_skel_bits(basis[i], skel_dtype), 2);
+        break;
+    }
+    if (bw.err != KVL_OK)
+        return (kvl_status)bw.err;
+
+    /* Step 4: records (spec §6, §7). */
+    for (v = 0; v < n; v++) {
+        uint8_t *rec = out + (size_t)(bw.pos / 8u) + (size_t)v * L.record_bytes;
+        const float *x = xs + (size_t)v * dim;
+        if (p->mode == KVL_MODE_RAW)
+            st = kvl_raw_encode_vector(&L, x, rec);
+        else if (p->mode == KVL_MODE_FP8)
+            st = kvl_fp8_encode_vector(&L, x, rec);
+        else
+            st = kvl_lattice_encode_vector(&L, has_mean ? mean : 0, basis, x, scratch, rec);
+        if (st != KVL_OK)
+            return (kvl_status)st;
+    }
+    /* Step 5: CRC-32C over framing and body. */
+    {
+        uint32_t crc = kvl_crc32c(0, out, total - 4u);
+        kvl_bw_seek(&bw, (uint64_t)(total - 4u) * 8u);
+        put_le(&bw, crc, 4);
+    }
+    if (bw.err != KVL_OK)
+        return (kvl_status)bw.err;
+    *out_len = total;
+    return KVL_OK;
+}
+
+/* ---- §5 parsing -------------------------------------------------------- */
+
+/* Parse a section header at sec[0..len): type, flags, body_len, CRC check. */
+int kvl_section_parse(const uint8_t *sec, size_t len, uint32_t *type, uint32_t *flags,
+                      uint32_t *body_len)
+{
+    kvl_bitreader br;
+    uint32_t crc;
+    kvl_br_init(&br, sec, len);
+    *type = (uint32_t)kvl_br_get(&br, 32);
+    *flags = (uint32_t)kvl_br_get(&br, 32);
+    *body_len = (uint32_t)kvl_br_get(&br, 32);
+    if (br.err != KVL_OK)
+        return KVL_ERR_TRUNCATED;
+    if ((uint64_t)*body_len + KVL_SECTION_OVERHEAD > len)
+        return KVL_ERR_TRUNCATED;
+    kvl_br_seek(&br, ((uint64_t)*body_len + 12u) * 8u);
+    crc = (uint32_t)kvl_br_get(&br, 32);
+    if (crc != kvl_crc32c(0, sec, (size_t)*body_len + 12u))
+        return KVL_ERR_CRC;
+    if ((*flags & ~KVL_SECTION_FLAG_ANCILLARY) != 0u)
+        return KVL_ERR_RESERVED;
+    return KVL_OK;
+}
+
+kvl_status kvl_chunk_parse(const uint8_t *sec, size_t len, uint32_t dim, kvl_chunk_view *view)
+{
+    uint32_t type, flags, body_len, reserved, skflags = 0, rank = 0, has_mean = 0;
+    uint64_t need;
+    kvl_chunk_params p;
+    kvl_layout L;
+    kvl_bitreader br;
+    int st;
+
+    if (!sec || !view)
+        return KVL_ERR_ARG;
+    memset(view, 0, sizeof *view);
+    st = kvl_section_parse(sec, len, &type, &flags, &body_len);
+    if (st != KVL_OK)
+        return (kvl_status)st;
+    if (type != KVL_TAG_CHNK || flags != 0u)
+        return KVL_ERR_FIELD;
+    if (body_len < KVL_CHUNK_HEADER_BYTES)
+        return KVL_ERR_FIELD;
+    kvl_br_init(&br, sec + 12, body_len);
+    view->chunk_index = (uint32_t)kvl_br_get(&br, 32);
+    view->n_vectors = (uint32_t)kvl_br_get(&br, 32);
+    view->record_bytes = (uint32_t)kvl_br_get(&br, 32);
+    memset(&p, 0, sizeof p);
+    p.mode = (uint8_t)kvl_br_get(&br, 8);
+    reserved = (uint32_t)kvl_br_get(&br, 24);
+    if (reserved != 0u)
+        return KVL_ERR_RESERVED;
+    switch (p.mode) {
+    case KVL_MODE_RAW:
+        p.raw_dtype = (uint8_t)kvl_br_get(&br, 8);
+        reserved = (uint32_t)kvl_br_get(&br, 32) | (uint32_t)kvl_br_get(&br, 24);
+        break;
+    case KVL_MODE_FP8: {
+        uint32_t lg = (uint32_t)kvl_br_get(&br, 8);
+        if (lg < 5u || lg > 7u)
+            return KVL_ERR_FIELD;
+        p.fp8_block = (uint16_t)(1u << lg);
+        p.fp8_scale = (uint8_t)kvl_br_get(&br, 8);
+        p.fp8_split_rope = (uint8_t)kvl_br_get(&br, 8);
+        reserved = (uint32_t)kvl_br_get(&br, 40);
+        break;
+    }
+    case KVL_MODE_LATTICE:
+        p.lattice = (uint8_t)kvl_br_get(&br, 8);
+        p.outliers = (uint8_t)kvl_br_get(&br, 8);
+        p.q = (uint16_t)kvl_br_get(&br, 16);
+        skflags = (uint32_t)kvl_br_get(&br, 8);
+        rank = (uint32_t)kvl_br_get(&br, 8);
+        reserved = (uint32_t)kvl_br_get(&br, 16);
+        if (skflags > 7u)
+            return KVL_ERR_RESERVED;
+        has_mean = skflags & 1u;
+        /* basis present <=> rank >= 1; the dtype bit only with a skeleton */
+        if (((skflags & 2u) != 0u) != (rank != 0u))
+            return KVL_ERR_FIELD;
+        if ((skflags & 4u) != 0u && (skflags & 3u) == 0u)
+            return KVL_ERR_FIELD;
+        p.skeleton = (uint8_t)(rank ? KVL_SKELETON_PCA : has_mean ? KVL_SKELETON_MEAN : KVL_SKELETON_NONE);
+        p.rank = (uint8_t)rank;
+        break;
+    default:
+        return KVL_ERR_FIELD;
+    }
+    if (reserved != 0u)
+        return KVL_ERR_RESERVED;
+    st = kvl_layout_make(dim, &p, rank, has_mean, &L);
+    if (st != KVL_OK)
+        return (kvl_status)st;
+    if (view->record_bytes != L.record_bytes)
+        return KVL_ERR_FIELD;
+    if (view->n_vectors == 0u || view->n_vectors > KVL_MAX_CHUNK_LEN)
+        return KVL_ERR_FIELD;
+    /* n_vectors x record_bytes must not wrap: the trap of §9 "size overflow" */
+    need = (uint64_t)view->n_vectors * view->record_bytes + KVL_CHUNK_HEADER_BYTES +
+           skeleton_bytes(dim, has_mean, rank);
+    if (need > KVL_MAX_SECTION_BODY)
+        return KVL_ERR_OVERFLOW;
+    if (need != body_len)
+        return KVL_ERR_FIELD;
+    view->dim = dim;
+    view->params = p;
+    view->record_bits = L.record_bits;
+    view->skel_dtype = (skflags & 4u) ? KVL_DTYPE_BF16 : KVL_DTYPE_F16;
+    view->has_mean = (uint8_t)has_mean;
+    {
+        const uint8_t *body = sec + 12;
+        size_t off = KVL_CHUNK_HEADER_BYTES;
+        size_t j, nsk = (size_t)dim * (has_mean + rank);
+        view->mean = has_mean ? body + off : 0;
+        off += has_mean ? 2u * (size_t)dim : 0u;
+        view->basis = rank ? body + off : 0;
+        off += 2u * (size_t)rank * dim;
+        view->records = body + off;
+        /* stored skeleton values must be finite (§7.3) */
+        for (j = 0; j < nsk; j++) {
+            if (!kvl_f32_is_finite(kvl_skel_load(body + KVL_CHUNK_HEADER_BYTES, view->skel_dtype, j)))
+                return KVL_ERR_FIELD;
+        }
+    }
+    view->section_bytes = (size_t)body_len + KVL_SECTION_OVERHEAD;
+    return KVL_OK;
+}
+
+/* ---- decoding ------------------------------------------------------------ */
+static int view_layout(const kvl_chunk_view *view, kvl_layout *L)
+{
+    int st = kvl_layout_make(view->dim, &view->params, view->params.rank, view->has_mean, L);
+    L->skel_dtype = view->skel_dtype;
+    return st;
+}
+
+/* Decode (or, with out == NULL, validate) record i into f32 values. */
+static int decode_record(const kvl_layout *L, const kvl_chunk_view *view, uint32_t i, float *out)
+{
+    const uint8_t *rec = view->records + (size_t)i * view->record_bytes;
+    if (L->p.mode == KVL_MODE_RAW)
+        return kvl_raw_decode_vector(L, rec, out);
+    if (L->p.mode == KVL_MODE_FP8)
+        return kvl_fp8_decode_vector(L, rec, out);
+    return kvl_lattice_decode_vector(L, view->mean, view->basis, rec, out);
+}
+
+/* Decode record i and store it as out_dtype at element offset base. LATTICE
+ * decodes through a stack buffer (dim <= 512); RAW and FP8 records (dim up to
+ * 65536) are validated first, then converted value by value. */
+static int decode_store(const kvl_layout *L, const kvl_chunk_view *view, uint32_t i,
+                        kvl_dtype out_dtype, void *out, size_t base)
+{
+    const uint8_t *rec = view->records + (size_t)i * view->record_bytes;
+    float buf[KVL_LATTICE_MAX_DIM];
+    uint32_t j;
+    int st;
+    if (L->p.mode == KVL_MODE_LATTICE) {
+        st = decode_record(L, view, i, buf);
+        for (j = 0; st == KVL_OK && j < L->dim; j++)
+            st = kvl_store_from_f32(out, out_dtype, base + j, buf[j]);
+        return st;
+    }
+    st = decode_record(L, view, i, 0);
+    for (j = 0; st == KVL_OK && j < L->dim; j++) {
+        float v = L->p.mode == KVL_MODE_RAW ? kvl_raw_value(L, rec, j) : kvl_fp8_value(L, rec, j);
+        st = kvl_store_from_f32(out, out_dtype, base + j, v);
+    }
+    return st;
+}
+
+static int check_out(const kvl_chunk_view *view, kvl_dtype out_dtype, const void *out,
+                     size_t out_cap, uint32_t n)
+{
+    if (!view || !out || (unsigned)out_dtype > KVL_DTYPE_BF16)
+        return KVL_ERR_ARG;
+    if ((uint64_t)n * view->dim > (uint64_t)(SIZE_MAX / 4u))
+        return KVL_ERR_OVERFLOW;
+    if (out_cap < (size_t)n * view->dim * kvl_dtype_size(out_dtype))
+        return KVL_ERR_BUFFER;
+    return KVL_OK;
+}
+
+kvl_status kvl_chunk_decode(const kvl_chunk_view *view, kvl_dtype out_dtype, void *out,
+                            size_t out_cap)
+{
+    kvl_layout L;
+    uint32_t i;
+    int st = check_out(view, out_dtype, out, out_cap, view ? view->n_vectors : 0u);
+    if (st != KVL_OK)
+        return (kvl_status)st;
+    st = view_layout(view, &L);
+    for (i = 0; st == KVL_OK && i < view->n_vectors; i++)
+        st = decode_store(&L, view, i, out_dtype, out, (size_t)i * view->dim);
+    return (kvl_status)st;
+}
+
+kvl_status kvl_chunk_decode_vector(const kvl_chunk_view *view, uint32_t i, kvl_dtype out_dtype,
+                                   void *out, size_t out_cap)
+{
+    kvl_layout L;
+    int st = check_out(view, out_dtype, out, out_cap, 1u);
+    if (st != KVL_OK)
+        return (kvl_status)st;
+    if (i >= view->n_vectors)
+        return KVL_ERR_ARG;
+    st = view_layout(view, &L);
+    if (st != KVL_OK)
+        return (kvl_status)st;
+    return (kvl_status)decode_store(&L, view, i, out_dtype, out, 0);
+}
+
+kvl_status kvl_chunk_validate(const kvl_chunk_view *view)
+{
+    kvl_layout L;
+    uint32_t i;
+    int st;
+    if (!view)
+        return KVL_ERR_ARG;
+    st = view_layout(view, &L);
+    for (i = 0; st == KVL_OK && i < view->n_vectors; i++)
+        st = decode_record(&L, view, i, 0);
+    return (kvl_status)st;
+}

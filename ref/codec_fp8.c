@@ -1,0 +1,168 @@
+/* codec_fp8.c -- FP8 mode records (spec §6.2).
+ *
+ * Record: [block scales][E4M3FN codes of the first fp8_dims values]
+ *         [split profile only: the last 64 values as bf16].
+ * Per block of B values: amax = max |x_i|; the scale s is derived from amax by
+ * the block's scale format (§6.3); code_i = E4M3(x_i / s) with a correctly
+ * rounded binary32 division, then RNE + saturation (§2.2.3). If s == 0 every
+ * code is 0x00. Decode: value_i = e4m3(code_i) * s (one binary32 multiply).
+ */
+#include "kvl_internal.h"
+
+#define FP8_MAX 448.0f
+
+static float abs_f32(float x) { return kvl_bits_to_f32(kvl_f32_to_bits(x) & 0x7FFFFFFFu); }
+
+/* §6.3: UE8M0 scale. Biased exponent E (0..254) of the smallest power of two
+ * 2^(E-127) >= t, where t = amax/448 (binary32); E = 0 when t <= 2^-127. */
+static uint32_t ue8m0_from_target(float t)
+{
+    uint32_t bits = kvl_f32_to_bits(t);
+    uint32_t ef = bits >> 23, mant = bits & 0x7FFFFFu;
+    int32_t e;
+    if (ef == 0u) {
+        /* t = mant * 2^-149 (subnormal or zero): at most 2^-127 */
+        return 0u;
+    }
+    e = (int32_t)ef - 127 + (mant != 0u ? 1 : 0);
+    if (e < -127)
+        e = -127;
+    return (uint32_t)(e + 127);
+}
+
+static float ue8m0_value(uint32_t E)
+{
+    /* 2^(E-127): E >= 1 is a normal binary32 power of two, E == 0 is 2^-127 (subnormal). */
+    return E == 0u ? kvl_bits_to_f32(0x00200000u) : kvl_bits_to_f32(E << 23);
+}
+
+int kvl_fp8_encode_vector(const kvl_layout *L, const float *x, uint8_t *rec)
+{
+    const uint32_t B = L->p.fp8_block;
+    uint32_t blk, i;
+    kvl_bitwriter sw, cw;
+    kvl_bw_init(&sw, rec, L->record_bytes);
+    kvl_bw_init(&cw, rec, L->record_bytes);
+    kvl_bw_seek(&cw, (uint64_t)L->fp8_blocks * L->scale_bytes * 8u);
+    for (blk = 0; blk < L->fp8_blocks; blk++) {
+        const float *xb = x + (size_t)blk * B;
+        float amax = 0.0f, s;
+        for (i = 0; i < B; i++) {
+            float a = abs_f32(xb[i]);
+            if (a > amax)
+                amax = a;
+        }
+        switch (L->p.fp8_scale) {
+        case KVL_FP8_SCALE_F32:
+            s = amax / FP8_MAX;
+            kvl_bw_put(&sw, kvl_f32_to_bits(s), 32);
+            break;
+        case KVL_FP8_SCALE_UE8M0: {
+            uint32_t E = ue8m0_from_target(amax / FP8_MAX);
+            s = amax == 0.0f ? 0.0f : ue8m0_value(E);
+            kvl_bw_put(&sw, amax == 0.0f ? 0u : E, 8);
+            break;
+        }
+        default: {
+            uint16_t h = kvl_f32_to_f16_up(amax / FP8_MAX);
+            if (h == 0x7C00u)
+                return KVL_ERR_RANGE; /* amax > 65504*448: use an F32 or UE8M0 scale */
+            s = kvl_f16_to_f32(h);
+            kvl_bw_put(&sw, h, 16);
+            break;
+        }
+        }
+        for (i = 0; i < B; i++) {
+            uint8_t code = s == 0.0f ? 0u : kvl_f32_to_e4m3(xb[i] / s);
+            kvl_bw_put(&cw, code, 8);
+        }
+    }
+    if (L->p.fp8_split_rope) {
+        for (i = L->fp8_dims; i < L->dim; i++) {
+            uint16_t b = kvl_f32_to_bf16(x[i]);
+            if ((b & 0x7F80u) == 0x7F80u)
+                return KVL_ERR_RANGE;
+            kvl_bw_put(&cw, b, 16);
+        }
+    }
+    return sw.err != KVL_OK ? sw.err : cw.err;
+}
+
+/* Read block scale (spec §6.3) from sr; KVL_ERR_FIELD for a negative or
+ * non-finite scale or the UE8M0 NaN code 0xFF. */
+static int read_scale(const kvl_layout *L, kvl_bitreader *sr, float *s)
+{
+    switch (L->p.fp8_scale) {
+    case KVL_FP8_SCALE_F32: {
+        uint32_t b = (uint32_t)kvl_br_get(sr, 32);
+        if ((b >> 31) != 0u || (b & 0x7F800000u) == 0x7F800000u)
+            return KVL_ERR_FIELD;
+        *s = kvl_bits_to_f32(b);
+        return KVL_OK;
+    }
+    case KVL_FP8_SCALE_UE8M0: {
+        uint32_t E = (uint32_t)kvl_br_get(sr, 8);
+        if (E == 0xFFu)
+            return KVL_ERR_FIELD;
+        *s = ue8m0_value(E);
+        return KVL_OK;
+    }
+    default: {
+        uint16_t h = (uint16_t)kvl_br_get(sr, 16);
+        if ((h >> 15) != 0u || (h & 0x7C00u) == 0x7C00u)
+            return KVL_ERR_FIELD;
+        *s = kvl_f16_to_f32(h);
+        return KVL_OK;
+    }
+    }
+}
+
+/* Decode (out != NULL) or validate only (out == NULL). */
+int kvl_fp8_decode_vector(const kvl_layout *L, const uint8_t *rec, float *out)
+{
+    const uint32_t B = L->p.fp8_block;
+    uint32_t blk, i;
+    kvl_bitreader sr, cr;
+    kvl_br_init(&sr, rec, L->record_bytes);
+    kvl_br_init(&cr, rec, L->record_bytes);
+    kvl_br_seek(&cr, (uint64_t)L->fp8_blocks * L->scale_bytes * 8u);
+    for (blk = 0; blk < L->fp8_blocks; blk++) {
+        float s = 0.0f;
+        int st = read_scale(L, &sr, &s);
+        if (st != KVL_OK)
+            return st;
+        for (i = 0; i < B; i++) {
+            uint8_t code = (uint8_t)kvl_br_get(&cr, 8);
+            if ((code & 0x7Fu) == 0x7Fu)
+                return KVL_ERR_FIELD; /* E4M3FN NaN codes are never written */
+            if (out)
+                out[(size_t)blk * B + i] = kvl_e4m3_to_f32(code) * s;
+        }
+    }
+    if (L->p.fp8_split_rope) {
+        for (i = L->fp8_dims; i < L->dim; i++) {
+            float v = kvl_bf16_to_f32((uint16_t)kvl_br_get(&cr, 16));
+            if (!kvl_f32_is_finite(v))
+                return KVL_ERR_FIELD;
+            if (out)
+                out[i] = v;
+        }
+    }
+    return sr.err != KVL_OK ? sr.err : cr.err;
+}
+
+float kvl_fp8_value(const kvl_layout *L, const uint8_t *rec, uint32_t j)
+{
+    kvl_bitreader br;
+    uint64_t codes_at = (uint64_t)L->fp8_blocks * L->scale_bytes * 8u;
+    float s = 0.0f;
+    kvl_br_init(&br, rec, L->record_bytes);
+    if (j >= L->fp8_dims) {
+        kvl_br_seek(&br, codes_at + (uint64_t)L->fp8_dims * 8u + (uint64_t)(j - L->fp8_dims) * 16u);
+        return kvl_bf16_to_f32((uint16_t)kvl_br_get(&br, 16));
+    }
+    kvl_br_seek(&br, (uint64_t)(j / L->p.fp8_block) * L->scale_bytes * 8u);
+    (void)read_scale(L, &br, &s);
+    kvl_br_seek(&br, codes_at + (uint64_t)j * 8u);
+    return kvl_e4m3_to_f32((uint8_t)kvl_br_get(&br, 8)) * s;
+}

@@ -1,0 +1,235 @@
+/* codec_lattice.c -- LATTICE mode records (spec §7).
+ *
+ * Record (bit fields, LSB first, spec §7.1):
+ *   scale s        32 bits  binary32, sign 0, finite
+ *   coefficients   rank x 16 bits (skeleton dtype)
+ *   outlier slots  K x (log2(D) + 16 bits): coordinate index, int16 correction
+ *   block indices  (D / block_dim) x width bits
+ *   padding        zero bits up to the next byte
+ *
+ * Decoded value (spec §7.7): k = codes (+ corrections), t = WHT_int(k),
+ *   x^_i = (float)t_i * s  [+ mean_i]  [+ coef_0 * b_0i] ... [+ coef_{r-1} * b_{r-1,i}]
+ * Every step is a single binary32 operation, so every conforming decoder gets
+ * the same bits.
+ */
+#include "kvl_internal.h"
+
+static float abs_f32(float x) { return kvl_bits_to_f32(kvl_f32_to_bits(x) & 0x7FFFFFFFu); }
+
+/* ---- §7.3 skeleton values --------------------------------------------- */
+float kvl_skel_load(const uint8_t *p, uint8_t skel_dtype, size_t j)
+{
+    uint16_t h = (uint16_t)(p[2u * j] | (p[2u * j + 1u] << 8));
+    return skel_dtype == KVL_DTYPE_BF16 ? kvl_bf16_to_f32(h) : kvl_f16_to_f32(h);
+}
+
+/* ---- §10.4 encoder: one vector ------------------------------------------ */
+
+/* Index of the largest |y_i| not yet taken (ties: lowest index), or -1. */
+static int32_t argmax_abs(const float *y, const uint8_t *taken, uint32_t d)
+{
+    int32_t best = -1;
+    uint32_t i;
+    for (i = 0; i < d; i++) {
+        if (taken[i])
+            continue;
+        if (best < 0 || abs_f32(y[i]) > abs_f32(y[best]))
+            best = (int32_t)i;
+    }
+    return best;
+}
+
+int kvl_lattice_encode_vector(const kvl_layout *L, const float *mean, const float *basis,
+                              const float *x, void *scratch, uint8_t *rec)
+{
+    const uint32_t d = L->dim, K = L->p.outliers, bd = L->lat.block_dim;
+    const int32_t q = (int32_t)L->lat.q, unit = (int32_t)L->lat.unit;
+    float *y = (float *)scratch;            /* residual, then rotated */
+    float *z = y + d;                        /* scaled, lattice units */
+    int32_t *k = (int32_t *)(z + d);         /* codes */
+    uint8_t taken[KVL_LATTICE_MAX_DIM];
+    uint16_t coef_bits[KVL_MAX_RANK];
+    uint32_t slot_idx[KVL_MAX_OUTLIERS];
+    int32_t slot_corr[KVL_MAX_OUTLIERS];
+    uint32_t n_slots = 0, i, j, b;
+    float m, s = 0.0f;
+    kvl_bitwriter bw;
+
+    /* Step 1-2: residual against the skeleton (spec §10.4.1). */
+    for (i = 0; i < d; i++)
+        y[i] = mean ? x[i] - mean[i] : x[i];
+    for (j = 0; j < L->rank; j++) {
+        const float *bj = basis + (size_t)j * d;
+        float coef;
+        coef_bits[j] = kvl_skel_bits(kvl_dot8(y, bj, d), L->skel_dtype);
+        coef = L->skel_dtype == KVL_DTYPE_BF16 ? kvl_bf16_to_f32(coef_bits[j])
+                                               : kvl_f16_to_f32(coef_bits[j]);
+        if (!kvl_f32_is_finite(coef))
+            return KVL_ERR_RANGE;
+        for (i = 0; i < d; i++) {
+            float prod = coef * bj[i];
+            y[i] = y[i] - prod;
+        }
+    }
+    /* Step 3: rotate (unnormalised WHT); every value must stay finite. */
+    kvl_fwht_f32(y, d);
+    for (i = 0; i < d; i++) {
+        if (!kvl_f32_is_finite(y[i]))
+            return KVL_ERR_RANGE;
+        taken[i] = 0;
+    }
+    /* Step 4: outlier candidates = the K largest |y_i| (ties: lowest index);
+     * m = the largest |y_i| among the rest. If that is 0, no candidates. */
+    for (j = 0; j < K; j++)
+        taken[argmax_abs(y, taken, d)] = 1;
+    {
+        int32_t r = argmax_abs(y, taken, d);
+        m = r >= 0 ? abs_f32(y[r]) : 0.0f;
+    }
+    if (m == 0.0f) {
+        for (i = 0; i < d; i++)
+            taken[i] = 0;
+        m = abs_f32(y[argmax_abs(y, taken, d)]);
+    }
+    /* Step 5-8: scale, codes. s = m / (unit*q*d); g = s * (unit*d); z = y / g. */
+    if (m != 0.0f)
+        s = m / (float)(unit * q * (int32_t)d);
+    if (s == 0.0f) {
+        /* zero vector, or m so small that s underflows: all-zero codes */
+        for (i = 0; i < d; i++) {
+            k[i] = 0;
+            taken[i] = 0;
+        }
+    } else {
+        float g = s * (float)(unit * (int32_t)d);
+        for (i = 0; i < d; i++)
+            z[i] = y[i] / g;
+        for (b = 0; b < d; b += bd) {
+            if (L->p.lattice == KVL_LATTICE_D4)
+                kvl_d4_closest(z + b, q, k + b);
+            else
+                kvl_e8_closest(z + b, q, k + b);
+        }
+    }
+    /* Step 9: outlier corrections in code units, clamped to +-32767;
+     * slots in increasing coordinate order, a zero correction uses no slot. */
+    for (i = 0; i < d; i++) {
+        float v, corr;
+        if (!taken[i])
+            continue;
+        v = kvl_round_even(unit == 2 ? z[i] * 2.0f : z[i]);
+        corr = v - (float)k[i];
+        if (corr > (float)KVL_OUTLIER_CORR_MAX)
+            corr = (float)KVL_OUTLIER_CORR_MAX;
+        if (corr < -(float)KVL_OUTLIER_CORR_MAX)
+            corr = -(float)KVL_OUTLIER_CORR_MAX;
+        if (corr != 0.0f) {
+            slot_idx[n_slots] = i;
+            slot_corr[n_slots] = (int32_t)corr;
+            n_slots++;
+        }
+    }
+    /* Step 10: write the record (spec §7.1). */
+    kvl_bw_init(&bw, rec, L->record_bytes);
+    kvl_bw_put(&bw, kvl_f32_to_bits(s), 32);
+    for (j = 0; j < L->rank; j++)
+        kvl_bw_put(&bw, coef_bits[j], 16);
+    for (j = 0; j < K; j++) {
+        if (j < n_slots) {
+            kvl_bw_put(&bw, slot_idx[j], L->index_bits);
+            kvl_bw_put(&bw, (uint16_t)(slot_corr[j] & 0xFFFF), 16);
+        } else {
+            kvl_bw_put(&bw, 0, L->slot_bits);
+        }
+    }
+    for (b = 0; b < d; b += bd) {
+        uint64_t idx = L->p.lattice == KVL_LATTICE_D4 ? kvl_d4_rank(k + b, q) : kvl_e8_rank(k + b, q);
+        kvl_bw_put(&bw, idx, L->lat.width);
+    }
+    kvl_bw_put(&bw, 0, (unsigned)(L->record_bytes * 8u - L->record_bits));
+    return bw.err;
+}
+
+/* ---- §7.7 decoder: one vector ------------------------------------------- */
+int kvl_lattice_decode_vector(const kvl_layout *L, const uint8_t *mean, const uint8_t *basis,
+                              const uint8_t *rec, float *out)
+{
+    const uint32_t d = L->dim, K = L->p.outliers, bd = L->lat.block_dim;
+    const int32_t q = (int32_t)L->lat.q;
+    int32_t k[KVL_LATTICE_MAX_DIM];
+    float coef[KVL_MAX_RANK];
+    uint32_t slot_idx[KVL_MAX_OUTLIERS];
+    int32_t slot_corr[KVL_MAX_OUTLIERS];
+    uint32_t n_slots = 0, i, j, b, sbits;
+    int empty_seen = 0, st;
+    float s;
+    kvl_bitreader br;
+
+    kvl_br_init(&br, rec, L->record_bytes);
+    /* Step 1: scale: binary32 with sign 0, finite (zero allowed). */
+    sbits = (uint32_t)kvl_br_get(&br, 32);
+    if ((sbits >> 31) != 0u || (sbits & 0x7F800000u) == 0x7F800000u)
+        return KVL_ERR_FIELD;
+    s = kvl_bits_to_f32(sbits);
+    /* Step 2: skeleton coefficients, finite. */
+    for (j = 0; j < L->rank; j++) {
+        uint16_t h = (uint16_t)kvl_br_get(&br, 16);
+        coef[j] = L->skel_dtype == KVL_DTYPE_BF16 ? kvl_bf16_to_f32(h) : kvl_f16_to_f32(h);
+        if (!kvl_f32_is_finite(coef[j]))
+            return KVL_ERR_FIELD;
+    }
+    /* Step 3: outlier slots, canonical: used slots first with strictly
+     * increasing indices, correction in [-32767, 32767] \ {0}; empty slots are
+     * all-zero. */
+    for (j = 0; j < K; j++) {
+        uint32_t idx = (uint32_t)kvl_br_get(&br, L->index_bits);
+        uint32_t raw = (uint32_t)kvl_br_get(&br, 16);
+        int32_t corr = raw >= 0x8000u ? (int32_t)raw - 0x10000 : (int32_t)raw;
+        if (corr == 0) {
+            if (idx != 0u)
+                return KVL_ERR_FIELD;
+            empty_seen = 1;
+            continue;
+        }
+        if (empty_seen || corr < -KVL_OUTLIER_CORR_MAX ||
+            (n_slots > 0u && idx <= slot_idx[n_slots - 1u]))
+            return KVL_ERR_FIELD;
+        slot_idx[n_slots] = idx;
+        slot_corr[n_slots] = corr;
+        n_slots++;
+    }
+    /* Step 4: block indices -> codes; an index >= count is an error. */
+    for (b = 0; b < d; b += bd) {
+        uint64_t idx = kvl_br_get(&br, L->lat.width);
+        if (br.err != KVL_OK)
+            return br.err;
+        st = L->p.lattice == KVL_LATTICE_D4 ? kvl_d4_unrank(idx, q, k + b)
+                                            : kvl_e8_unrank(idx, q, k + b);
+        if (st != KVL_OK)
+            return st;
+    }
+    /* Step 5: padding bits are zero. */
+    if (kvl_br_get(&br, (unsigned)(L->record_bytes * 8u - L->record_bits)) != 0u)
+        return KVL_ERR_RESERVED;
+    if (br.err != KVL_OK)
+        return br.err;
+    if (!out)
+        return KVL_OK;
+    /* Step 6: corrections (sum |k_i| < 2^24, spec §7.8). */
+    for (j = 0; j < n_slots; j++)
+        k[slot_idx[j]] += slot_corr[j];
+    /* Step 7: integer inverse transform (the WHT is its own inverse up to d). */
+    kvl_fwht_i32(k, d);
+    /* Step 8: one multiply, then the skeleton in fixed order. */
+    for (i = 0; i < d; i++) {
+        float v = (float)k[i] * s;
+        if (mean)
+            v = v + kvl_skel_load(mean, L->skel_dtype, i);
+        for (j = 0; j < L->rank; j++) {
+            float prod = coef[j] * kvl_skel_load(basis, L->skel_dtype, (size_t)j * d + i);
+            v = v + prod;
+        }
+        out[i] = v;
+    }
+    return KVL_OK;
+}

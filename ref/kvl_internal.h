@@ -1,0 +1,178 @@
+/*
+ * kvl_internal.h -- declarations shared by the reference codec's files.
+ * Not installed. Each group names the file and the spec section it implements.
+ */
+#ifndef KVL_INTERNAL_H
+#define KVL_INTERNAL_H
+
+#include <float.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "kvlattice.h"
+
+/* The reference relies on IEEE binary32 evaluated in binary32 (spec §2.1). */
+#if FLT_MANT_DIG != 24 || FLT_MAX_EXP != 128 || FLT_RADIX != 2
+#error "kvlattice requires IEEE 754 binary32 float"
+#endif
+#if defined(FLT_EVAL_METHOD) && FLT_EVAL_METHOD != 0
+#error "kvlattice requires FLT_EVAL_METHOD == 0 (no excess precision)"
+#endif
+
+/* ---- float_bits.c / number formats (spec §2) ------------------------- */
+uint32_t kvl_f32_to_bits(float x);
+float kvl_bits_to_f32(uint32_t u);
+int kvl_f32_is_finite(float x);
+/* smallest IEEE binary16 value >= x, for finite x >= 0 (round toward +Inf);
+ * returns 0x7C00 (+Inf) when x > 65504. Used for FP8 F16 scales (spec §6.3). */
+uint16_t kvl_f32_to_f16_up(float x);
+/* Round a finite float to the nearest integer, ties to even, as a float
+ * (spec §2.4 "rne_int"). Exact for every finite input. */
+float kvl_round_even(float x);
+
+/* ---- reduce.c: pinned reductions (spec §2.3) ------------------------- */
+/* sum8: n is a positive multiple of 8. acc[j] = v[j]; acc[j] += v[8m+j] for
+ * m = 1.. in order; result ((acc0+acc4)+(acc2+acc6)) + ((acc1+acc5)+(acc3+acc7)). */
+float kvl_sum8(const float *v, uint32_t n);
+/* dot8: sum8 of the products a[i]*b[i] (each product rounded to binary32). */
+float kvl_dot8(const float *a, const float *b, uint32_t n);
+
+/* ---- crc32c.c (spec §2.6) --------------------------------------------- */
+/* CRC-32C (Castagnoli, reflected poly 0x82F63B78, init 0xFFFFFFFF, final xor
+ * 0xFFFFFFFF). crc32c("123456789") == 0xE3069283. `crc` is a previous result
+ * (0 to start) so that the CRC of a concatenation can be computed in pieces. */
+uint32_t kvl_crc32c(uint32_t crc, const uint8_t *data, size_t len);
+
+/* ---- bits.c: the one bounds-checked bit reader / writer (spec §2.5) -- */
+/* Bits are numbered LSB-first within each byte, bytes in increasing address
+ * order; an n-bit field is stored least-significant bit first. At byte-aligned
+ * positions a 16/32/64-bit field is therefore little-endian. */
+typedef struct kvl_bitreader {
+    const uint8_t *buf;
+    uint64_t size_bits;
+    uint64_t pos;   /* bit position */
+    int err;        /* sticky: KVL_ERR_TRUNCATED once a read passes the end */
+} kvl_bitreader;
+
+void kvl_br_init(kvl_bitreader *br, const uint8_t *buf, size_t size_bytes);
+/* Read n bits (0 <= n <= 64). Past the end: returns 0, sets err, pos unchanged. */
+uint64_t kvl_br_get(kvl_bitreader *br, unsigned n);
+/* Move to bit position pos (<= size_bits), else set err. */
+void kvl_br_seek(kvl_bitreader *br, uint64_t pos);
+
+typedef struct kvl_bitwriter {
+    uint8_t *buf;
+    uint64_t cap_bits;
+    uint64_t pos;
+    int err;        /* sticky: KVL_ERR_BUFFER once a write passes the end */
+} kvl_bitwriter;
+
+void kvl_bw_init(kvl_bitwriter *bw, uint8_t *buf, size_t cap_bytes);
+/* Write the low n bits of v (0 <= n <= 64); bits of v above n must be 0.
+ * Overwrites (not ORs) the target bits. */
+void kvl_bw_put(kvl_bitwriter *bw, uint64_t v, unsigned n);
+/* Move to bit position pos (<= cap_bits), else set err. */
+void kvl_bw_seek(kvl_bitwriter *bw, uint64_t pos);
+
+/* ---- lattice.c: box-truncated D4/E8 codebooks (spec §7.4-§7.6) ------- */
+/* Code coordinates ("code units"): D4 codes are the lattice coordinates c_i,
+ * E8 codes are doubled coordinates w_i = 2*c_i (all even or all odd). */
+typedef struct kvl_lattice_info {
+    uint8_t lattice;     /* kvl_lattice */
+    uint8_t block_dim;   /* 4 (D4) or 8 (E8) */
+    uint8_t unit;        /* code units per lattice unit: 1 (D4) or 2 (E8) */
+    uint8_t width;       /* bits per block index = ceil(log2(count)) */
+    uint32_t q;
+    uint64_t count;      /* number of codebook points */
+} kvl_lattice_info;
+
+/* KVL_OK, or KVL_ERR_FIELD when lattice or q is out of range. */
+int kvl_lattice_get_info(uint32_t lattice, uint32_t q, kvl_lattice_info *info);
+
+/* Closest point of {c in Z^n : sum(c) even, lo <= c_i <= hi} to z (spec §7.4),
+ * n in [2, 8], hi - lo >= 1. Pinned tie rules; see the spec. */
+void kvl_dn_closest_box(const float *z, uint32_t n, int32_t lo, int32_t hi, int32_t *c);
+/* D4 block: z[4] in lattice units -> c[4] in [-q, q], even sum. */
+void kvl_d4_closest(const float *z, int32_t q, int32_t *c);
+/* E8 block: z[8] in lattice units -> w[8] doubled coordinates (spec §7.5). */
+void kvl_e8_closest(const float *z, int32_t q, int32_t *w);
+
+/* Ranks (spec §7.6). rank() requires a valid codebook point. */
+uint64_t kvl_d4_rank(const int32_t *c, int32_t q);
+uint64_t kvl_e8_rank(const int32_t *w, int32_t q);
+/* KVL_OK, or KVL_ERR_INDEX when idx >= count (output then all zero). */
+int kvl_d4_unrank(uint64_t idx, int32_t q, int32_t *c);
+int kvl_e8_unrank(uint64_t idx, int32_t q, int32_t *w);
+
+/* ---- wht.c: Walsh-Hadamard transforms (spec §7.2) --------------------- */
+/* In-place unnormalised Sylvester-Hadamard transform, d a power of two:
+ * for h = 1, 2, 4, ..., d/2: for i = 0, 2h, 4h, ...: for j = i .. i+h-1:
+ *   (a, b) = (v[j], v[j+h]); v[j] = a + b; v[j+h] = a - b.                  */
+void kvl_fwht_f32(float *v, uint32_t d);
+void kvl_fwht_i32(int32_t *v, uint32_t d);
+
+/* ---- layout.c: record layouts (spec §6-§8) ---------------------------- */
+typedef struct kvl_layout {
+    uint32_t dim;
+    kvl_chunk_params p;
+    uint32_t record_bits;
+    uint32_t record_bytes;
+    /* LATTICE */
+    kvl_lattice_info lat;
+    uint32_t n_blocks;
+    uint32_t index_bits;   /* outlier index field width = log2(dim) */
+    uint32_t slot_bits;    /* index_bits + 16 */
+    uint32_t rank;         /* stored basis rank */
+    uint32_t has_mean;
+    uint8_t skel_dtype;
+    /* FP8 */
+    uint32_t fp8_dims;     /* dims coded in FP8 (dim, or dim-64 with split) */
+    uint32_t fp8_blocks;
+    uint32_t scale_bytes;  /* 4 (F32), 1 (UE8M0), 2 (F16) */
+} kvl_layout;
+
+int kvl_layout_make(uint32_t dim, const kvl_chunk_params *p, uint32_t rank, uint32_t has_mean,
+                    kvl_layout *L);
+
+/* ---- per-mode record codecs (spec §6, §7) ----------------------------- */
+/* Encode one vector x (dim floats, finite) into rec (record_bytes, zeroed
+ * padding). LATTICE needs the skeleton as f32 values already rounded to the
+ * stored dtype (mean may be NULL, basis rank L->rank) and scratch of
+ * 3*dim 4-byte elements. */
+int kvl_raw_encode_vector(const kvl_layout *L, const float *x, uint8_t *rec);
+int kvl_raw_decode_vector(const kvl_layout *L, const uint8_t *rec, float *out);
+int kvl_fp8_encode_vector(const kvl_layout *L, const float *x, uint8_t *rec);
+int kvl_fp8_decode_vector(const kvl_layout *L, const uint8_t *rec, float *out);
+/* Value j of an already validated RAW / FP8 record, as f32 (random access). */
+float kvl_raw_value(const kvl_layout *L, const uint8_t *rec, uint32_t j);
+float kvl_fp8_value(const kvl_layout *L, const uint8_t *rec, uint32_t j);
+/* LATTICE encode: mean (dim) / basis (rank*dim) are the stored skeleton
+ * values as f32 (mean NULL when absent); scratch holds 3*dim 4-byte elements. */
+int kvl_lattice_encode_vector(const kvl_layout *L, const float *mean, const float *basis,
+                              const float *x, void *scratch, uint8_t *rec);
+/* LATTICE decode: mean/basis are the chunk's stored 16-bit skeleton bytes
+ * (L->skel_dtype; NULL when absent). out == NULL: validate only. */
+int kvl_lattice_decode_vector(const kvl_layout *L, const uint8_t *mean, const uint8_t *basis,
+                              const uint8_t *rec, float *out);
+/* Stored 16-bit skeleton value j of a little-endian array, as f32. */
+float kvl_skel_load(const uint8_t *p, uint8_t skel_dtype, size_t j);
+
+/* ---- skeleton.c (spec §7.3, §10.3) ----------------------------------- */
+/* Compute the chunk skeleton from n vectors xs (n*dim floats): mean (rounded
+ * to the skeleton dtype, returned as f32) and, for rank > 0, the basis rows.
+ * work: (n*dim + 2*dim + n) floats. */
+int kvl_skeleton_compute(uint32_t dim, uint32_t n, const float *xs, uint32_t rank,
+                         uint8_t skel_dtype, float *mean, float *basis, float *work);
+/* Skeleton dtype rule (spec §10.3): F16 when every |x| <= 1024, else BF16. */
+uint8_t kvl_skeleton_pick_dtype(const float *vals, size_t n);
+uint16_t kvl_skel_bits(float x, uint8_t skel_dtype);
+float kvl_skel_round(float x, uint8_t skel_dtype);
+
+/* ---- dtype helpers (spec §2.2) ---------------------------------------- */
+uint32_t kvl_dtype_size(uint32_t dtype);
+/* Load element i of a dtype array as f32. */
+float kvl_load_as_f32(const void *src, uint32_t dtype, size_t i);
+/* Store f32 to element i of dtype array; KVL_ERR_RANGE if the result is not finite. */
+int kvl_store_from_f32(void *dst, uint32_t dtype, size_t i, float v);
+
+#endif /* KVL_INTERNAL_H */

@@ -1,0 +1,226 @@
+/* stream_reader.c -- sequential parsing of a whole stream (spec §4).
+ *
+ *   stream  = file header, { section }, FEND section, nothing after it
+ *   tensor  = TENS, { CHNK }, TEND      (ancillary sections may appear between any two)
+ * Every chunk of a tensor but the last holds exactly chunk_len vectors.
+ */
+#include <string.h>
+
+#include "kvl_internal.h"
+#include "kvl_sections.h"
+
+/* §4.1: 0x89 'K' 'V' 'L' CR LF 0x1A LF -- catches 7-bit and newline mangling. */
+const uint8_t kvl_magic[8] = {0x89u, 0x4Bu, 0x56u, 0x4Cu, 0x0Du, 0x0Au, 0x1Au, 0x0Au};
+
+enum { RS_NEED_HEADER = 0, RS_BETWEEN = 1, RS_IN_TENSOR = 2, RS_DONE = 3, RS_FAILED = 4 };
+
+kvl_status kvl_reader_init(kvl_reader *r, const uint8_t *data, size_t size)
+{
+    kvl_bitreader br;
+    uint32_t major, minor, hbytes, flags, crc;
+    if (!r || (!data && size))
+        return KVL_ERR_ARG;
+    memset(r, 0, sizeof *r);
+    r->data = data;
+    r->size = size;
+    r->state = RS_FAILED;
+    if (size < 8u)
+        return size > 0u && memcmp(data, kvl_magic, size) != 0 ? KVL_ERR_MAGIC : KVL_ERR_TRUNCATED;
+    if (memcmp(data, kvl_magic, 8) != 0)
+        return KVL_ERR_MAGIC;
+    kvl_br_init(&br, data, size);
+    kvl_br_seek(&br, 64);
+    major = (uint32_t)kvl_br_get(&br, 8);
+    minor = (uint32_t)kvl_br_get(&br, 8);
+    hbytes = (uint32_t)kvl_br_get(&br, 16);
+    flags = (uint32_t)kvl_br_get(&br, 32);
+    if (br.err != KVL_OK)
+        return KVL_ERR_TRUNCATED;
+    if (major != KVL_FORMAT_MAJOR)
+        return KVL_ERR_VERSION;
+    /* §4.1: minor versions may only lengthen the header (covered by the CRC) */
+    if (hbytes < KVL_FILE_HEADER_BYTES || (minor == 0u && hbytes != KVL_FILE_HEADER_BYTES))
+        return KVL_ERR_FIELD;
+    if (hbytes > size)
+        return KVL_ERR_TRUNCATED;
+    kvl_br_seek(&br, ((uint64_t)hbytes - 4u) * 8u);
+    crc = (uint32_t)kvl_br_get(&br, 32);
+    if (crc != kvl_crc32c(0, data, hbytes - 4u))
+        return KVL_ERR_CRC;
+    if (flags != 0u)
+        return KVL_ERR_RESERVED;
+    r->pos = hbytes;
+    r->state = RS_BETWEEN;
+    return KVL_OK;
+}
+
+static kvl_status fail(kvl_reader *r, int st)
+{
+    r->state = RS_FAILED;
+    return (kvl_status)st;
+}
+
+/* §4.3 tensor header body */
+static int parse_tensor(kvl_reader *r, const uint8_t *body, uint32_t len, kvl_event *ev)
+{
+    kvl_bitreader br;
+    uint32_t index, name_len;
+    int32_t layer, head;
+    kvl_tensor_desc *t = &ev->tensor;
+    if (len < KVL_TENSOR_HEADER_BYTES)
+        return KVL_ERR_FIELD;
+    kvl_br_init(&br, body, len);
+    index = (uint32_t)kvl_br_get(&br, 32);
+    t->dim = (uint32_t)kvl_br_get(&br, 32);
+    t->chunk_len = (uint32_t)kvl_br_get(&br, 32);
+    t->role = (uint8_t)kvl_br_get(&br, 8);
+    t->src_dtype = (uint8_t)kvl_br_get(&br, 8);
+    name_len = (uint32_t)kvl_br_get(&br, 16);
+    layer = (int32_t)(uint32_t)kvl_br_get(&br, 32);
+    head = (int32_t)(uint32_t)kvl_br_get(&br, 32);
+    if (index != r->n_tensors)
+        return KVL_ERR_FIELD;
+    if (t->dim == 0u || t->dim > KVL_MAX_DIM || t->chunk_len == 0u ||
+        t->chunk_len > KVL_MAX_CHUNK_LEN || t->role > KVL_ROLE_OTHER ||
+        t->src_dtype > KVL_DTYPE_BF16 || name_len > KVL_MAX_NAME_LEN || layer < -1 || head < -1)
+        return KVL_ERR_FIELD;
+    if (len != KVL_TENSOR_HEADER_BYTES + name_len)
+        return KVL_ERR_FIELD;
+    t->layer = layer;
+    t->head = head;
+    t->name_len = (uint16_t)name_len;
+    t->name = name_len ? (const char *)(body + KVL_TENSOR_HEADER_BYTES) : 0;
+    return KVL_OK;
+}
+
+kvl_status kvl_reader_next(kvl_reader *r, kvl_event *ev)
+{
+    uint32_t skipped = 0;
+    if (!r || !ev)
+        return KVL_ERR_ARG;
+    memset(ev, 0, sizeof *ev);
+    if (r->state == RS_FAILED || r->state == RS_NEED_HEADER)
+        return KVL_ERR_STATE;
+    if (r->state == RS_DONE) {
+        ev->kind = KVL_EVENT_END;
+        ev->n_tensors = r->n_tensors;
+        return KVL_OK;
+    }
+    for (;;) {
+        const uint8_t *sec = r->data + r->pos;
+        size_t avail = r->size - r->pos;
+        uint32_t type, flags, body_len;
+        const uint8_t *body = sec + 12;
+        kvl_bitreader br;
+        int st;
+        if (avail == 0u)
+            return fail(r, KVL_ERR_TRUNCATED); /* no FEND */
+        st = kvl_section_parse(sec, avail, &type, &flags, &body_len);
+        if (st != KVL_OK)
+            return fail(r, st);
+        ev->skipped_sections = skipped;
+        if (type != KVL_TAG_TENS && type != KVL_TAG_CHNK && type != KVL_TAG_TEND &&
+            type != KVL_TAG_FEND) {
+            if (!(flags & KVL_SECTION_FLAG_ANCILLARY))
+                return fail(r, KVL_ERR_UNSUPPORTED); /* unknown critical section */
+            r->pos += (size_t)body_len + KVL_SECTION_OVERHEAD;
+            skipped++;
+            continue;
+        }
+        if (flags != 0u)
+            return fail(r, KVL_ERR_FIELD); /* known sections are never ancillary */
+        kvl_br_init(&br, body, body_len);
+        if (type == KVL_TAG_TENS) {
+            if (r->state != RS_BETWEEN)
+                return fail(r, KVL_ERR_FIELD);
+            st = parse_tensor(r, body, body_len, ev);
+            if (st != KVL_OK)
+                return fail(r, st);
+            r->cur = ev->tensor;
+            r->tensor_index = r->n_tensors;
+            r->chunk_index = 0;
+            r->vectors_in_tensor = 0;
+            r->last_chunk_partial = 0;
+            r->state = RS_IN_TENSOR;
+            ev->kind = KVL_EVENT_TENSOR;
+            ev->tensor_index = r->tensor_index;
+        } else if (type == KVL_TAG_CHNK) {
+            if (r->state != RS_IN_TENSOR || r->last_chunk_partial)
+                return fail(r, KVL_ERR_FIELD); /* only the last chunk may be partial */
+            st = kvl_chunk_parse(sec, avail, r->cur.dim, &ev->chunk);
+            if (st != KVL_OK)
+                return fail(r, st);
+            if (ev->chunk.chunk_index != r->chunk_index || ev->chunk.n_vectors > r->cur.chunk_len)
+                return fail(r, KVL_ERR_FIELD);
+            ev->kind = KVL_EVENT_CHUNK;
+            ev->tensor_index = r->tensor_index;
+            ev->tensor = r->cur;
+            ev->first_vector = r->vectors_in_tensor;
+            r->last_chunk_partial = ev->chunk.n_vectors < r->cur.chunk_len;
+            r->vectors_in_tensor += ev->chunk.n_vectors;
+            r->chunk_index++;
+        } else if (type == KVL_TAG_TEND) {
+            uint32_t index, n_chunks;
+            uint64_t n_vectors;
+            if (r->state != RS_IN_TENSOR)
+                return fail(r, KVL_ERR_FIELD);
+            if (body_len != KVL_TEND_BYTES)
+                return fail(r, KVL_ERR_FIELD);
+            index = (uint32_t)kvl_br_get(&br, 32);
+            n_chunks = (uint32_t)kvl_br_get(&br, 32);
+            n_vectors = kvl_br_get(&br, 64);
+            if (index != r->tensor_index || n_chunks != r->chunk_index ||
+                n_vectors != r->vectors_in_tensor)
+                return fail(r, KVL_ERR_FIELD);
+            ev->kind = KVL_EVENT_TENSOR_END;
+            ev->tensor_index = index;
+            ev->tensor = r->cur;
+            ev->n_vectors = n_vectors;
+            ev->n_chunks = n_chunks;
+            r->n_tensors++;
+            r->state = RS_BETWEEN;
+        } else { /* FEND */
+            uint32_t n_tensors;
+            if (r->state != RS_BETWEEN || body_len != KVL_FEND_BYTES)
+                return fail(r, KVL_ERR_FIELD);
+            n_tensors = (uint32_t)kvl_br_get(&br, 32);
+            if (n_tensors != r->n_tensors)
+                return fail(r, KVL_ERR_FIELD);
+            if (r->pos + (size_t)body_len + KVL_SECTION_OVERHEAD != r->size)
+                return fail(r, KVL_ERR_FIELD); /* trailing bytes after FEND */
+            ev->kind = KVL_EVENT_END;
+            ev->n_tensors = n_tensors;
+            r->state = RS_DONE;
+        }
+        r->pos += (size_t)body_len + KVL_SECTION_OVERHEAD;
+        return KVL_OK;
+    }
+}
+
+kvl_status kvl_verify(const uint8_t *data, size_t size, kvl_stream_summary *summary)
+{
+    kvl_reader r;
+    kvl_event ev;
+    kvl_stream_summary sum;
+    kvl_status st;
+    memset(&sum, 0, sizeof sum);
+    st = kvl_reader_init(&r, data, size);
+    while (st == KVL_OK) {
+        st = kvl_reader_next(&r, &ev);
+        if (st != KVL_OK)
+            break;
+        if (ev.kind == KVL_EVENT_CHUNK) {
+            st = kvl_chunk_validate(&ev.chunk);
+            sum.n_chunks++;
+            sum.n_vectors += ev.chunk.n_vectors;
+            sum.payload_bytes += (uint64_t)ev.chunk.n_vectors * ev.chunk.record_bytes;
+        } else if (ev.kind == KVL_EVENT_END) {
+            sum.n_tensors = ev.n_tensors;
+            sum.total_bytes = size;
+            break;
+        }
+    }
+    if (summary)
+        *summary = sum;
+    return st;
+}
