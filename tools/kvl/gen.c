@@ -468,7 +468,7 @@ static const kvl_qwen3_layer_stats *qwen3_layer(uint64_t seed)
     return &kvl_qwen3_layers[seed % KVL_QWEN3_N_LAYERS];
 }
 
-/* Excess kurtosis of the ring law sign * U(a, 1), and its second moment. */
+/* Second moment and excess kurtosis of the ring law sign * U(a, 1). */
 static double ring_m2(void)
 {
     return (1.0 - RING_A * RING_A * RING_A) / (3.0 * (1.0 - RING_A));
@@ -482,11 +482,18 @@ static double ring_excess(void)
     return m4 / (m2 * m2) - 3.0;
 }
 
+/* dsv4 channel variance ratio R = 200 * 12.5^h: the first draw of the
+ * dataset stream. */
+static double dsv4_draw_ratio(gen_rng *r)
+{
+    return DSV4_R_MIN * gen_pow(DSV4_R_SPAN, rng_open01(r));
+}
+
 static double dsv4_ratio(uint64_t seed, uint32_t dim)
 {
     gen_rng r;
     rng_init(&r, dataset_key(KVL_GEN_DSV4, seed, dim));
-    return DSV4_R_MIN * gen_pow(DSV4_R_SPAN, rng_open01(&r));
+    return dsv4_draw_ratio(&r);
 }
 
 static uint32_t n_offsets(int kind, uint32_t dim)
@@ -625,7 +632,8 @@ static void build_qwen3(gen_model *md, gen_rng *r, uint64_t seed)
         md->offset[md->perm[c]] = rng_sign(r) * each;
 }
 
-/* Channel std log-spaced from 1 down to ratio^-1/2, seeded permutation. */
+/* Channel std log-spaced from top down to top * ratio^-1/2 (variance ratio
+ * max/min exactly `ratio`), assigned by a seeded permutation. */
 static void build_channel_sd(gen_model *md, gen_rng *r, double top, double ratio)
 {
     const uint32_t dim = md->dim;
@@ -687,14 +695,14 @@ static int model_build(gen_model *md, int kind, uint64_t seed, uint32_t dim)
         md->pa[c] = md->pb[c] = 0.0;
         md->law[c] = 0;
     }
-    /* The dataset stream: its first draw is the dsv4 ratio (dsv4_ratio). */
+    /* The dataset stream (kind, seed, dim). */
     rng_init(&r, md->key);
     switch (kind) {
     case KVL_GEN_QWEN3K:
         build_qwen3(md, &r, seed);
         break;
     case KVL_GEN_DSV4: {
-        const double ratio = DSV4_R_MIN * gen_pow(DSV4_R_SPAN, rng_open01(&r));
+        const double ratio = dsv4_draw_ratio(&r);
         build_channel_sd(md, &r, 1.0, ratio);
         build_offsets(md, &r, 4.0, 4.0);
         break;
