@@ -275,7 +275,7 @@ kvl_status kvl_chunk_parse(const uint8_t *sec, size_t len, uint32_t dim, kvl_chu
         p.fp8_block = (uint16_t)(1u << lg);
         p.fp8_scale = (uint8_t)kvl_br_get(&br, 8);
         p.fp8_split_rope = (uint8_t)kvl_br_get(&br, 8);
-        reserved = (uint32_t)kvl_br_get(&br, 40);
+        reserved = (uint32_t)kvl_br_get(&br, 32) | (uint32_t)kvl_br_get(&br, 8);
         break;
     }
     case KVL_MODE_LATTICE:

@@ -18,9 +18,12 @@ kvl_status kvl_reader_init(kvl_reader *r, const uint8_t *data, size_t size)
 {
     kvl_bitreader br;
     uint32_t major, minor, hbytes, flags, crc;
-    if (!r || (!data && size))
+    if (!r)
         return KVL_ERR_ARG;
     memset(r, 0, sizeof *r);
+    r->state = RS_FAILED;
+    if (!data && size)
+        return KVL_ERR_ARG;
     r->data = data;
     r->size = size;
     r->state = RS_FAILED;
@@ -110,7 +113,7 @@ kvl_status kvl_reader_next(kvl_reader *r, kvl_event *ev)
         const uint8_t *sec = r->data + r->pos;
         size_t avail = r->size - r->pos;
         uint32_t type, flags, body_len;
-        const uint8_t *body = sec + 12;
+        const uint8_t *body;
         kvl_bitreader br;
         int st;
         if (avail == 0u)
@@ -118,6 +121,7 @@ kvl_status kvl_reader_next(kvl_reader *r, kvl_event *ev)
         st = kvl_section_parse(sec, avail, &type, &flags, &body_len);
         if (st != KVL_OK)
             return fail(r, st);
+        body = sec + 12; /* the whole section is present (checked above) */
         ev->skipped_sections = skipped;
         if (type != KVL_TAG_TENS && type != KVL_TAG_CHNK && type != KVL_TAG_TEND &&
             type != KVL_TAG_FEND) {
