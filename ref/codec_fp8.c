@@ -5,7 +5,7 @@
  * Per block of B values: amax = max |x_i|; the scale s is derived from amax by
  * the block's scale format (§6.3); code_i = E4M3(x_i / s) with a correctly
  * rounded binary32 division, then RNE + saturation (§2.2.3). If s == 0 every
- * code is 0x00. Decode: value_i = e4m3(code_i) * s (one binary32 multiply).
+ * |x_i| is 0 and code_i is 0x00 or 0x80 by the sign of x_i. Decode: value_i = e4m3(code_i) * s (one binary32 multiply).
  */
 #include "kvl_internal.h"
 
@@ -21,8 +21,9 @@ static uint32_t ue8m0_from_target(float t)
     uint32_t ef = bits >> 23, mant = bits & 0x7FFFFFu;
     int32_t e;
     if (ef == 0u) {
-        /* t = mant * 2^-149 (subnormal or zero): at most 2^-127 */
-        return 0u;
+        /* t = mant * 2^-149 (zero or subnormal, t < 2^-126): 2^-127 covers
+         * t <= 2^-127 (mant <= 2^22), otherwise 2^-126 (E = 1) */
+        return mant <= 0x400000u ? 0u : 1u;
     }
     e = (int32_t)ef - 127 + (mant != 0u ? 1 : 0);
     if (e < -127)
@@ -32,8 +33,9 @@ static uint32_t ue8m0_from_target(float t)
 
 static float ue8m0_value(uint32_t E)
 {
-    /* 2^(E-127): E >= 1 is a normal binary32 power of two, E == 0 is 2^-127 (subnormal). */
-    return E == 0u ? kvl_bits_to_f32(0x00200000u) : kvl_bits_to_f32(E << 23);
+    /* 2^(E-127): E >= 1 is a normal binary32 power of two; E == 0 is 2^-127,
+     * the subnormal 2^22 * 2^-149 (bits 0x00400000). */
+    return E == 0u ? kvl_bits_to_f32(0x00400000u) : kvl_bits_to_f32(E << 23);
 }
 
 int kvl_fp8_encode_vector(const kvl_layout *L, const float *x, uint8_t *rec)
@@ -73,7 +75,9 @@ int kvl_fp8_encode_vector(const kvl_layout *L, const float *x, uint8_t *rec)
         }
         }
         for (i = 0; i < B; i++) {
-            uint8_t code = s == 0.0f ? 0u : kvl_f32_to_e4m3(xb[i] / s);
+            /* scale 0: every |x| is 0; keep the sign (-0 -> 0x80) */
+            uint8_t code = s == 0.0f ? (uint8_t)((kvl_f32_to_bits(xb[i]) >> 24) & 0x80u)
+                                     : kvl_f32_to_e4m3(xb[i] / s);
             kvl_bw_put(&cw, code, 8);
         }
     }

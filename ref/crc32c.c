@@ -1,5 +1,5 @@
 /*
- * crc32c.c -- CRC-32C (Castagnoli) (spec §4.5).
+ * crc32c.c -- CRC-32C (Castagnoli) (spec §2.6).
  *
  * Reflected polynomial 0x82F63B78 (0x1EDC6F41 bit-reversed), initial value
  * 0xFFFFFFFF, final xor 0xFFFFFFFF, bytes processed least-significant bit
@@ -77,7 +77,7 @@ static const uint32_t crc_table[256] = {
     0xBE2DA0A5u, 0x4C4623A6u, 0x5F16D052u, 0xAD7D5351u
 };
 
-/* CRC-32C update (spec §4.5): `crc` is a previous result (0 to start), so
+/* CRC-32C update (spec §2.6): `crc` is a previous result (0 to start), so
  * kvl_crc32c(kvl_crc32c(0, a, la), b, lb) == CRC of a followed by b. The
  * pre/post inversion is applied here, the table step is the standard
  * reflected byte-wise update c = table[(c ^ byte) & 0xFF] ^ (c >> 8). */

@@ -28,7 +28,7 @@ void kvl_fwht_f32(float *v, uint32_t d)
     }
 }
 
-/* §7.2: integer transform used by the decoder (§3.2 integer-exact decode).
+/* §7.2: integer transform used by the decoder (§7.8 integer-exact decode).
  * No overflow: every intermediate value is a +-1 combination of a subset of
  * the inputs, so its magnitude is at most sum |v_i|. The decoder applies it to
  * code vectors (lattice codes plus outlier corrections) with

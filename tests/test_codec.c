@@ -200,7 +200,7 @@ static void test_lattice_roundtrips(void)
                     }
                     st = decode_stream(&m, y, bound, dim);
                     CHECK(st == KVL_OK, "decode d=%u lat=%d q=%u cfg=%d: %s", dim, lat, p.q, cfg, kvl_status_name(st));
-                    /* spec §7.8 bound: in code units each coordinate is within one
+                    /* spec §7.8 (informative note) bound: in code units each coordinate is within one
                      * lattice unit, so ||x - x^|| <= D*unit*s (plus binary32 rounding
                      * of the skeleton and the transform) */
                     for (v = 0; st == KVL_OK && v < n; v++) {
@@ -415,6 +415,18 @@ static void test_errors_and_traps(void)
           "fp8 trap chunk");
     CHECK(y[0] == 448.0f && y[1] == 384.0f && y[2] == -384.0f && y[3] == 416.0f,
           "E4M3 RNE: 400 -> 384 (got %g), -400 -> -384, 417 -> 416", (double)y[1]);
+    /* UE8M0 at the bottom of the range (spec §6.3, Appendix B.3): a block whose
+     * amax/448 lies in (2^-127, 2^-126) gets E = 1 and decodes exactly */
+    p.fp8_scale = KVL_FP8_SCALE_UE8M0;
+    memset(x, 0, sizeof x);
+    x[0] = 640.0f * kvl_bits_to_f32(0x00400000u); /* 640 * 2^-127 */
+    x[40] = -0.0f;                                  /* block 1 is all zeros, one of them -0 */
+    CHECK(encode_stream(128, &p, x, 1, 8, 1, 0, &m) == KVL_OK && decode_stream(&m, y, 0, 128) == KVL_OK,
+          "ue8m0 tiny block");
+    CHECK(kvl_f32_to_bits(y[0]) == kvl_f32_to_bits(x[0]), "UE8M0 tiny block exact (got %g want %g)",
+          (double)y[0], (double)x[0]);
+    CHECK(kvl_f32_to_bits(y[40]) == 0x80000000u && kvl_f32_to_bits(y[41]) == 0u,
+          "FP8 keeps -0 in an all-zero block");
     /* decoded values outside the output dtype -> RANGE */
     {
         kvl_reader r;

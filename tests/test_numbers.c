@@ -1,6 +1,6 @@
 /*
  * test_numbers.c -- number formats (spec §2), pinned reductions (§2.3) and
- * CRC-32C (§4.5).
+ * CRC-32C (§2.6).
  *
  * Every check compares the function under test with an independent oracle:
  *   - decoders: a closed-form value computed in double with ldexp();
