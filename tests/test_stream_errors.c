@@ -33,10 +33,10 @@ static long g_pass, g_fail, g_printed;
 
 static void fail_head(int line) { printf("  FAIL (line %d): ", line); }
 
-static void expect_st(int line, int got, int exp, const char *fmt, ...)
+/* Count a check; on failure print "file:line <what>: <detail>" (first 300 only). */
+static void record(int ok, int line, const char *fmt, va_list ap, const char *detail_a, const char *detail_b)
 {
-    va_list ap;
-    if (got == exp) {
+    if (ok) {
         g_pass++;
         return;
     }
@@ -44,27 +44,24 @@ static void expect_st(int line, int got, int exp, const char *fmt, ...)
     if (g_printed++ >= 300)
         return;
     fail_head(line);
-    va_start(ap, fmt);
     vprintf(fmt, ap);
+    printf(": expected %s%s%s\n", detail_a, detail_b[0] ? ", got " : "", detail_b);
+}
+
+static void expect_st(int line, int got, int exp, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    record(got == exp, line, fmt, ap, kvl_status_name(exp), kvl_status_name(got));
     va_end(ap);
-    printf(": expected %s, got %s\n", kvl_status_name(exp), kvl_status_name(got));
 }
 
 static void expect_true(int line, int cond, const char *expr, const char *fmt, ...)
 {
     va_list ap;
-    if (cond) {
-        g_pass++;
-        return;
-    }
-    g_fail++;
-    if (g_printed++ >= 300)
-        return;
-    fail_head(line);
     va_start(ap, fmt);
-    vprintf(fmt, ap);
+    record(cond, line, fmt, ap, expr, "");
     va_end(ap);
-    printf(": expected %s\n", expr);
 }
 
 #define EXPECT_ST(got, exp, ...) expect_st(__LINE__, (int)(got), (int)(exp), __VA_ARGS__)
