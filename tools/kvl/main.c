@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bench.h"
 #include "cli_io.h"
 #include "demo.h"
 #include "gen.h"
@@ -15,6 +16,7 @@
 static const char *kUsage =
     "usage:\n"
     "  kvl encode  --dim D [--in-dtype f32|f16|bf16] [--codec raw|fp8|d4|e8] [--q Q]\n"
+    "              [--raw-dtype f32|f16|bf16 (raw: stored dtype, default the input's)]\n"
     "              [--fp8-block 32|64|128] [--fp8-scale f32|ue8m0|f16] [--fp8-split-rope]\n"
     "              [--outliers K] [--skeleton none|mean|pca:R] [--chunk N]\n"
     "              [--role none|k|v|other] [--layer L] [--head H] [--name S] IN OUT.kvl\n"
@@ -24,6 +26,7 @@ static const char *kUsage =
     "  kvl compare --dim D [--dtype f32|f16|bf16] A B\n"
     "  kvl gen     --kind gauss|qwen3-k|dsv4|heavy --n N --dim D [--seed S] [--dtype f32|f16|bf16] OUT\n"
     "  kvl demo    [--n N]\n"
+    "  kvl bench   [--quick] [--n N] [--ref-n N] [--reps R] [--out-dir DIR]\n"
     "IN/OUT: raw little-endian arrays, or .npy (by extension; .npy gives dtype and shape).\n"
     "Defaults: --codec d4 --q 38 --fp8-block 64 --fp8-scale f32 --outliers 0 --skeleton none\n"
     "          --chunk 1024; decode writes the tensor's source dtype.\n";
@@ -99,7 +102,7 @@ static int cmd_encode(int argc, char **argv)
     kvl_chunk_params p;
     kvl_tensor_desc desc;
     uint64_t dim = 0, chunk = 1024, v;
-    int in_dtype = -1;
+    int in_dtype = -1, raw_dtype = -1;
     const char *codec = "d4", *val;
     cli_array arr;
     FILE *out;
@@ -118,17 +121,25 @@ static int cmd_encode(int argc, char **argv)
         const char *o = argv[a.i];
         if (strcmp(o, "--dim") == 0) {
             NEED(val, o);
-            if (parse_u64(val, 1, KVL_MAX_DIM, &dim))
+            if (parse_u64(val, 0, UINT32_MAX, &dim))
                 return usage_error("bad --dim", val);
+            if (dim == 0 || dim > KVL_MAX_DIM) {
+                fprintf(stderr, "kvl: --dim %s outside 1..%u (KVL_ERR_ARG)\n", val, KVL_MAX_DIM);
+                return 1;
+            }
         } else if (strcmp(o, "--in-dtype") == 0) {
             NEED(val, o);
             if ((in_dtype = cli_parse_dtype(val)) < 0)
                 return usage_error("bad --in-dtype", val);
+        } else if (strcmp(o, "--raw-dtype") == 0) {
+            NEED(val, o);
+            if ((raw_dtype = cli_parse_dtype(val)) < 0)
+                return usage_error("bad --raw-dtype", val);
         } else if (strcmp(o, "--codec") == 0) {
             NEED(codec, o);
         } else if (strcmp(o, "--q") == 0) {
             NEED(val, o);
-            if (parse_u64(val, 1, 65535, &v))
+            if (parse_u64(val, 0, 65535, &v)) /* 0 and > max: the library's ARG */
                 return usage_error("bad --q", val);
             p.q = (uint16_t)v;
         } else if (strcmp(o, "--fp8-block") == 0) {
@@ -159,14 +170,14 @@ static int cmd_encode(int argc, char **argv)
                 p.skeleton = KVL_SKELETON_NONE;
             else if (strcmp(val, "mean") == 0)
                 p.skeleton = KVL_SKELETON_MEAN;
-            else if (strncmp(val, "pca:", 4) == 0 && parse_u64(val + 4, 1, 255, &v) == 0) {
+            else if (strncmp(val, "pca:", 4) == 0 && parse_u64(val + 4, 0, 255, &v) == 0) {
                 p.skeleton = KVL_SKELETON_PCA;
                 p.rank = (uint8_t)v;
             } else
                 return usage_error("bad --skeleton (none, mean or pca:R)", val);
         } else if (strcmp(o, "--chunk") == 0) {
             NEED(val, o);
-            if (parse_u64(val, 1, KVL_MAX_CHUNK_LEN, &chunk))
+            if (parse_u64(val, 0, UINT32_MAX, &chunk))
                 return usage_error("bad --chunk", val);
         } else if (strcmp(o, "--role") == 0) {
             NEED(val, o);
@@ -209,19 +220,23 @@ static int cmd_encode(int argc, char **argv)
     if (cli_load_array(a.pos[0], in_dtype, (uint32_t)dim, &arr) != 0)
         return 1;
     if (p.mode == KVL_MODE_RAW)
-        p.raw_dtype = (uint8_t)arr.dtype;
+        p.raw_dtype = (uint8_t)(raw_dtype >= 0 ? raw_dtype : arr.dtype);
+    else if (raw_dtype >= 0) {
+        cli_free_array(&arr);
+        return usage_error("--raw-dtype applies to --codec raw only", 0);
+    }
     if (p.mode != KVL_MODE_LATTICE && (p.outliers || p.skeleton)) {
         cli_free_array(&arr);
         return usage_error("--outliers and --skeleton apply to d4/e8 only", 0);
     }
     st = kvl_params_check(arr.dim, &p);
     if (st != KVL_OK) {
-        cli_free_array(&arr);
         fprintf(stderr,
                 "kvl: invalid parameters for dim %u (limits: LATTICE dim a power of two in 8..512,"
                 " D4 q 1..%u, E8 q 1..%u, outliers <= min(16, dim/4), pca rank 1..64 and < dim;"
-                " FP8 block 32/64/128 dividing dim (dim-64 with --fp8-split-rope))\n",
+                " FP8 block 32/64/128 dividing dim (dim-64 with --fp8-split-rope)) (KVL_ERR_ARG)\n",
                 arr.dim, KVL_MAX_Q_D4, KVL_MAX_Q_E8);
+        cli_free_array(&arr);
         return 1;
     }
     memset(&desc, 0, sizeof desc);
@@ -259,7 +274,7 @@ static int cmd_decode(int argc, char **argv)
     const char *val;
     uint8_t *buf;
     size_t len, bytes;
-    uint64_t rows;
+    uint64_t rows, values;
     uint32_t dim;
     void *out;
     kvl_status st;
@@ -287,19 +302,24 @@ static int cmd_decode(int argc, char **argv)
         return usage_error("decode needs IN.kvl and OUT", 0);
     if (cli_read_file(a.pos[0], &buf, &len) != 0)
         return 1;
-    st = pipe_scan(buf, len, tensor, &rows, &dim, &src_dtype);
+    st = pipe_scan(buf, len, tensor, &values, &dim, &src_dtype);
     if (st == KVL_ERR_ARG) {
         free(buf);
-        fprintf(stderr, "kvl: %s: no such tensor, or tensors of different dims (use --tensor)\n", a.pos[0]);
+        fprintf(stderr, "kvl: %s: no tensor %d\n", a.pos[0], (int)tensor);
         return 1;
     }
     if (st != KVL_OK) {
         free(buf);
         return api_error(a.pos[0], st);
     }
+    if (dim == 0 && values > 0 && cli_is_npy(a.pos[1])) {
+        free(buf);
+        fprintf(stderr, "kvl: %s: tensors of different dims: use --tensor I, or a raw output file\n", a.pos[0]);
+        return 1;
+    }
     if (out_dtype < 0)
         out_dtype = src_dtype;
-    bytes = (size_t)rows * dim * (out_dtype == KVL_DTYPE_F32 ? 4u : 2u);
+    bytes = (size_t)values * (out_dtype == KVL_DTYPE_F32 ? 4u : 2u);
     out = malloc(bytes ? bytes : 1u);
     if (!out) {
         free(buf);
@@ -312,6 +332,15 @@ static int cmd_decode(int argc, char **argv)
         free(out);
         return api_error("decode failed", st);
     }
+    /* mixed dims or no tensor: a flat array of all values */
+    if (!dim && values > UINT32_MAX) {
+        free(out);
+        fprintf(stderr, "kvl: %s: tensors of different dims: use --tensor I\n", a.pos[0]);
+        return 1;
+    }
+    rows = dim ? values / dim : (values ? 1u : 0u);
+    if (!dim)
+        dim = (uint32_t)values;
     rc = cli_write_array(a.pos[1], out, out_dtype, rows, dim) == 0 ? 0 : 1;
     free(out);
     return rc;
@@ -616,6 +645,8 @@ int main(int argc, char **argv)
         return cmd_gen(argc - 2, argv + 2);
     if (strcmp(cmd, "demo") == 0)
         return kvl_demo(argc - 2, argv + 2);
+    if (strcmp(cmd, "bench") == 0)
+        return kvl_bench(argc - 2, argv + 2);
     if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
         fputs(kUsage, stdout);
         return 0;

@@ -28,14 +28,14 @@ kvl_status pipe_encode(const kvl_tensor_desc *desc, const kvl_chunk_params *p, c
     return st;
 }
 
-kvl_status pipe_scan(const uint8_t *buf, size_t len, int tensor, uint64_t *rows, uint32_t *dim,
+kvl_status pipe_scan(const uint8_t *buf, size_t len, int tensor, uint64_t *values, uint32_t *dim,
                      int *src_dtype)
 {
     kvl_reader r;
     kvl_event ev;
     int found = 0;
     kvl_status st = kvl_reader_init(&r, buf, len);
-    *rows = 0;
+    *values = 0;
     *dim = 0;
     *src_dtype = KVL_DTYPE_F32;
     while (st == KVL_OK) {
@@ -46,15 +46,18 @@ kvl_status pipe_scan(const uint8_t *buf, size_t len, int tensor, uint64_t *rows,
             continue;
         if (tensor >= 0 && (uint32_t)tensor != ev.tensor_index)
             continue;
-        if (found && ev.tensor.dim != *dim)
-            return KVL_ERR_ARG; /* mixed dims: select one tensor */
-        if (!found)
+        if (!found) {
             *src_dtype = ev.tensor.src_dtype;
-        *dim = ev.tensor.dim;
-        *rows += ev.n_vectors;
+            *dim = ev.tensor.dim;
+        } else if (ev.tensor.dim != *dim) {
+            *dim = 0; /* mixed dims: only a flat output is possible */
+        }
+        if (ev.n_vectors > (UINT64_MAX - *values) / ev.tensor.dim)
+            return KVL_ERR_OVERFLOW;
+        *values += ev.n_vectors * ev.tensor.dim;
         found = 1;
     }
-    if (st == KVL_OK && !found)
+    if (st == KVL_OK && !found && tensor >= 0)
         return KVL_ERR_ARG;
     return st;
 }

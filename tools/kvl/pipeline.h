@@ -10,12 +10,14 @@
 kvl_status pipe_encode(const kvl_tensor_desc *desc, const kvl_chunk_params *p, const void *data,
                        int in_dtype, uint64_t rows, kvl_sink_fn sink, void *sink_ctx);
 
-/* Count the vectors of tensor `tensor` (or of all tensors when tensor < 0,
- * which requires one dimension for all) and its dim / source dtype. */
-kvl_status pipe_scan(const uint8_t *buf, size_t len, int tensor, uint64_t *rows, uint32_t *dim,
+/* Count the values (vectors x dim) of tensor `tensor`, or of all tensors in
+ * stream order when tensor < 0. *dim is the common dimension, 0 when the
+ * tensors differ or there is none; *src_dtype that of the first tensor.
+ * KVL_ERR_ARG: no tensor `tensor`. */
+kvl_status pipe_scan(const uint8_t *buf, size_t len, int tensor, uint64_t *values, uint32_t *dim,
                      int *src_dtype);
 
-/* Decode into out (rows x dim values of out_dtype, as counted by pipe_scan). */
+/* Decode into out (the values counted by pipe_scan, as out_dtype). */
 kvl_status pipe_decode(const uint8_t *buf, size_t len, int tensor, int out_dtype, void *out,
                        size_t out_cap);
 
