@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Install the Debian 12 packages kvlattice needs to build and test, when missing.
 set -eu
-pkgs=(cmake make gcc clang libssl-dev pkg-config python3 ca-certificates)
+pkgs=(cmake make gcc clang libssl-dev libjansson-dev pkg-config python3 python3-jsonschema ca-certificates)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
