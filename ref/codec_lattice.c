@@ -79,14 +79,16 @@ int kvl_lattice_encode_vector(const kvl_layout *L, const float *mean, const floa
         taken[i] = 0;
     }
     /* Step 4: outlier candidates = the K largest |y_i| (ties: lowest index);
-     * m = the largest |y_i| among the rest. If that is 0, no candidates. */
+     * m = the largest |y_i| among the rest. If that is 0, or so small that
+     * the scale underflows (the candidates would then be lost with the
+     * all-zero codes, erratum E-001), no candidates. */
     for (j = 0; j < K; j++)
         taken[argmax_abs(y, taken, d)] = 1;
     {
         int32_t r = argmax_abs(y, taken, d);
         m = r >= 0 ? abs_f32(y[r]) : 0.0f;
     }
-    if (m == 0.0f) {
+    if (m == 0.0f || m / (float)(unit * q * (int32_t)d) == 0.0f) {
         for (i = 0; i < d; i++)
             taken[i] = 0;
         m = abs_f32(y[argmax_abs(y, taken, d)]);

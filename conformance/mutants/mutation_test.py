@@ -53,6 +53,10 @@ MUTANTS = {
     "coset-tie-half": (
         "E8 ties between the cosets go to the half coset instead of the integer coset (spec §7.5 step 4)",
         [("ref/lattice.c", "w[i] = (eb < ea) ? wb[i] : wa[i];", "w[i] = (eb <= ea) ? wb[i] : wa[i];")]),
+    "outliers-dropped": (
+        "the encoder drops outlier candidates when the rest underflows the scale (erratum E-001, spec §10.4.2)",
+        [("ref/codec_lattice.c", "if (m == 0.0f || m / (float)(unit * q * (int32_t)d) == 0.0f) {",
+          "if (m == 0.0f) {")]),
     "parity-tie-last": (
         "D_n parity repair picks the highest index among equal penalties (spec §7.4 step 4)",
         [("ref/lattice.c", "if (p[i] < p[j])", "if (p[i] <= p[j])")]),

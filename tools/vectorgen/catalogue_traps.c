@@ -367,6 +367,30 @@ static void lattice_traps(void)
                         "LATTICE E8 D = 16 Q = 3, K = 2 slots: tied rotated magnitudes at the K-th largest; "
                         "the lowest index becomes the outlier and its correction differs from the highest's",
                         1, 16, 3, 2, T_ARGMAX, "argmax-tie", "10.4.2");
+    /* erratum E-001: outlier candidates with a rest so small that the scale
+     * underflows are coded without candidates, never dropped */
+    for (lat = 0; lat < 2; lat++) {
+        static const float big[4] = {7.70382e21f, 1.0e30f, 3.0e10f, 1.0f};
+        memset(x, 0, sizeof x);
+        for (i = 0; i < 4; i++) {
+            float *v = x + (size_t)i * 8;
+            uint32_t j;
+            v[1] = (float)(i + 1) * pow2f(-149) * 9.0f;  /* the tiny rest */
+            for (j = 4; j < 8; j++)
+                v[j] = (j & 1) ? big[i] : big[i] * (i == 3 ? -1.0f : 1.0f);
+        }
+        snprintf(name, sizeof name, "lattice-%s-outliers-tiny-rest", kL[lat]);
+        snprintf(desc, sizeof desc,
+                 "LATTICE %s D = 8 Q = %u, K = 2: two large rotated coordinates and a subnormal rest whose scale "
+                 "underflows; the vector is coded without outlier candidates (erratum E-001)",
+                 lat ? "E8" : "D4", lat ? 127u : 3392u);
+        c = values_case(name, lat ? "lattice-e8" : "lattice-d4", desc, 8, 4, KVL_DTYPE_F32,
+                        vg_lat(lat, lat ? 127 : 3392, 2, KVL_SKELETON_NONE, 0), x);
+        vg_flags(c, "outliers-full", "scale-underflow", "subnormal", "huge", (const char *)NULL);
+        vg_spec(c, "10.4.2", "10.4.3", (const char *)NULL);
+        vg_emit(c);
+    }
+
     /* zero, -0, tiny (scale underflow), subnormal, huge */
     for (lat = 0; lat < 2; lat++) {
         for (i = 0; i < 64; i++) {
