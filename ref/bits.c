@@ -24,13 +24,18 @@ uint64_t kvl_br_get(kvl_bitreader *br, unsigned n)
         br->err = KVL_ERR_TRUNCATED;
         return 0;
     }
+    /*@ loop invariant 0 <= got <= n;
+        loop invariant pos == br->pos + got;
+        loop assigns got, pos, v;
+        loop variant n - got;
+    */
     while (got < n) {
-        unsigned bit_in_byte = (unsigned)(pos & 7u);
+        unsigned bit_in_byte = (unsigned)(pos % 8u);
         unsigned take = 8u - bit_in_byte;
         uint64_t bits;
         if (take > n - got)
             take = n - got;
-        bits = ((uint64_t)br->buf[pos >> 3] >> bit_in_byte) & ((1u << take) - 1u);
+        bits = ((uint64_t)br->buf[pos / 8u] >> bit_in_byte) & ((1u << take) - 1u);
         v |= bits << got;
         got += take;
         pos += take;
@@ -63,11 +68,16 @@ void kvl_bw_put(kvl_bitwriter *bw, uint64_t v, unsigned n)
         bw->err = KVL_ERR_BUFFER;
         return;
     }
+    /*@ loop invariant 0 <= done <= n;
+        loop invariant pos == bw->pos + done;
+        loop assigns done, pos, bw->buf[bw->pos / 8 .. (bw->pos + n) / 8];
+        loop variant n - done;
+    */
     while (done < n) {
-        unsigned bit_in_byte = (unsigned)(pos & 7u);
+        unsigned bit_in_byte = (unsigned)(pos % 8u);
         unsigned take = 8u - bit_in_byte;
         unsigned mask;
-        uint8_t *byte = &bw->buf[pos >> 3];
+        uint8_t *byte = &bw->buf[pos / 8u];
         if (take > n - done)
             take = n - done;
         mask = ((1u << take) - 1u) << bit_in_byte;

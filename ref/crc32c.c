@@ -85,6 +85,10 @@ uint32_t kvl_crc32c(uint32_t crc, const uint8_t *data, size_t len)
 {
     uint32_t c = crc ^ 0xFFFFFFFFu;
     size_t i;
+    /*@ loop invariant 0 <= i <= len;
+        loop assigns i, c;
+        loop variant len - i;
+    */
     for (i = 0; i < len; i++) {
         c = crc_table[(c ^ data[i]) & 0xFFu] ^ (c >> 8);
     }

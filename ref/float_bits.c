@@ -12,8 +12,6 @@
  * E4M3FN   layout: sign 1 | exponent 4 (bias 7)   | mantissa 3, no infinities,
  *                  NaN only 0x7F / 0xFF, max finite 448 = 0x7E.
  */
-#include <string.h>
-
 #include "kvl_internal.h"
 
 #define F32_SIGN 0x80000000u
@@ -23,23 +21,35 @@
 #define F32_HIDDEN 0x00800000u
 #define F32_QUIET 0x00400000u
 
-/* Bit pattern of a binary32 value (spec §2.1): a plain memcpy, no conversion. */
+/* The two views of a binary32 object. Reading the member not last written
+ * reinterprets the bytes (C99 6.5.2.3 note 82, DR 283): no conversion, the
+ * same as a 4-byte memcpy, and without a pointer cast (which the WP memory
+ * model cannot follow; proof/README.md). */
+typedef union f32_view {
+    float f;
+    uint32_t u;
+} f32_view;
+
+/* Bit pattern of a binary32 value (spec §2.1): a reinterpretation, no conversion. */
+/*@ assigns \nothing; */
 uint32_t kvl_f32_to_bits(float x)
 {
-    uint32_t u;
-    memcpy(&u, &x, sizeof u);
-    return u;
+    f32_view v;
+    v.f = x;
+    return v.u;
 }
 
-/* binary32 value of a bit pattern (spec §2.1): a plain memcpy, no conversion. */
+/* binary32 value of a bit pattern (spec §2.1): a reinterpretation, no conversion. */
+/*@ assigns \nothing; */
 float kvl_bits_to_f32(uint32_t u)
 {
-    float x;
-    memcpy(&x, &u, sizeof x);
-    return x;
+    f32_view v;
+    v.u = u;
+    return v.f;
 }
 
 /* Finite test on the bit pattern (spec §2.1): exponent field not all ones. */
+/*@ assigns \nothing; */
 int kvl_f32_is_finite(float x)
 {
     return (kvl_f32_to_bits(x) & F32_EXP) != F32_EXP;
@@ -47,20 +57,31 @@ int kvl_f32_is_finite(float x)
 
 /* ---- decoders: exact (spec §2.2) ------------------------------------- */
 
-/* Index of the most significant set bit of m (m != 0). */
+/* Index of the most significant set bit of m, for 0 < m < 2^24: the largest
+ * p <= 23 with m >> p != 0. */
+/*@ requires 0 < m < 0x1000000;
+    assigns \nothing;
+    ensures 0 <= \result <= 23;
+*/
 static uint32_t msb_index(uint32_t m)
 {
     uint32_t p = 0;
-    while (m >> 1) {
-        m >>= 1;
+    /*@ loop invariant 0 <= p <= 23;
+        loop assigns p;
+        loop variant 23 - p;
+    */
+    while (p < 23u && (m >> (p + 1u)) != 0u)
         p++;
-    }
     return p;
 }
 
 /* binary32 bits of the positive value m * 2^(e2), for 0 < m < 2^24 and a
  * result in the binary32 normal range: normalise so the leading bit of m
  * becomes the hidden bit. */
+/*@ requires 0 < m < 0x1000000;
+    requires -200 <= e2 <= 200;
+    assigns \nothing;
+*/
 static uint32_t f32_bits_from_small_int(uint32_t m, int32_t e2)
 {
     uint32_t p = msb_index(m);                       /* value = 2^(p+e2) * (m / 2^p) */
@@ -70,6 +91,7 @@ static uint32_t f32_bits_from_small_int(uint32_t m, int32_t e2)
 
 /* binary16 -> binary32, exact (spec §2.2). Subnormals are normalised; Inf
  * stays Inf; a NaN keeps its sign and payload and is made quiet. */
+/*@ assigns \nothing; */
 float kvl_f16_to_f32(uint16_t h)
 {
     uint32_t sign = (uint32_t)(h & 0x8000u) << 16;
@@ -90,6 +112,7 @@ float kvl_f16_to_f32(uint16_t h)
 /* bfloat16 -> binary32, exact (spec §2.2): bfloat16 is the top half of a
  * binary32 pattern, so the conversion is a 16-bit shift (subnormals, Inf and
  * NaN included). */
+/*@ assigns \nothing; */
 float kvl_bf16_to_f32(uint16_t b)
 {
     return kvl_bits_to_f32((uint32_t)b << 16);
@@ -98,6 +121,7 @@ float kvl_bf16_to_f32(uint16_t b)
 /* E4M3FN -> binary32, exact (spec §2.2): exponent field 0 means
  * mant/8 * 2^-6; 0x7F / 0xFF decode to a quiet NaN with the sign (the codec
  * rejects those codes before decoding). */
+/*@ assigns \nothing; */
 float kvl_e4m3_to_f32(uint8_t c)
 {
     uint32_t sign = (uint32_t)(c & 0x80u) << 24;
@@ -130,6 +154,11 @@ enum round_dir {
  * a carry out of the mantissa increments the exponent field, so a value that
  * rounds past the format's largest finite value comes back as a code at or
  * above the format's Inf/NaN codes; the caller saturates or overflows. */
+/*@ requires a < 0x7F800000;
+    requires 1 <= mbits <= 22;
+    requires 1 <= bias <= 127;
+    assigns \nothing;
+*/
 static uint32_t round_magnitude(uint32_t a, uint32_t mbits, int32_t bias, enum round_dir dir)
 {
     uint32_t e = a >> 23;
@@ -174,6 +203,7 @@ static uint32_t round_magnitude(uint32_t a, uint32_t mbits, int32_t bias, enum r
 /* binary32 -> binary16 (spec §2.2): round to nearest, ties to even; a finite
  * value that rounds above 65504 gives +-Inf; Inf stays Inf; NaN gives the
  * quiet NaN 0x7E00 with the sign; -0 and values rounding to 0 keep the sign. */
+/*@ assigns \nothing; */
 uint16_t kvl_f32_to_f16(float x)
 {
     uint32_t u = kvl_f32_to_bits(x);
@@ -196,6 +226,7 @@ uint16_t kvl_f32_to_f16(float x)
 /* binary32 -> bfloat16 (spec §2.2): round to nearest, ties to even; a value
  * rounding above the largest finite bfloat16 gives +-Inf; NaN gives the quiet
  * NaN 0x7FC0 with the sign; -0 and values rounding to 0 keep the sign. */
+/*@ assigns \nothing; */
 uint16_t kvl_f32_to_bf16(float x)
 {
     uint32_t u = kvl_f32_to_bits(x);
@@ -219,6 +250,7 @@ uint16_t kvl_f32_to_bf16(float x)
  * saturate: anything above 448 (including +-Inf) gives 448 with the sign
  * (0x7E / 0xFE). E.g. 400 -> 384 (0x7C, a tie), 464 -> 448, 465 -> 448.
  * |x| <= 2^-10 gives a signed zero. NaN gives 0x7F with the sign. */
+/*@ assigns \nothing; */
 uint8_t kvl_f32_to_e4m3(float x)
 {
     uint32_t u = kvl_f32_to_bits(x);
@@ -243,6 +275,7 @@ uint8_t kvl_f32_to_e4m3(float x)
  * for all inputs: -0 -> 0x8000, negative finite x truncates toward zero
  * (still the smallest binary16 >= x; at least -65504), +-Inf -> +-Inf, NaN ->
  * 0x7E00 with the sign. */
+/*@ assigns \nothing; */
 uint16_t kvl_f32_to_f16_up(float x)
 {
     uint32_t u = kvl_f32_to_bits(x);
@@ -275,6 +308,7 @@ uint16_t kvl_f32_to_f16_up(float x)
  * independent of the FPU rounding mode (unlike rint / nearbyint) and is not
  * ties-away (unlike roundf). |x| >= 2^23, Inf and NaN are returned unchanged;
  * results of magnitude 0 keep the sign of x (-0.4 -> -0.0). */
+/*@ assigns \nothing; */
 float kvl_round_even(float x)
 {
     uint32_t u = kvl_f32_to_bits(x);

@@ -41,6 +41,9 @@ float kvl_dot8(const float *a, const float *b, uint32_t n);
 /* CRC-32C (Castagnoli, reflected poly 0x82F63B78, init 0xFFFFFFFF, final xor
  * 0xFFFFFFFF). crc32c("123456789") == 0xE3069283. `crc` is a previous result
  * (0 to start) so that the CRC of a concatenation can be computed in pieces. */
+/*@ requires \valid_read(data + (0 .. len - 1));
+    assigns \nothing;
+*/
 uint32_t kvl_crc32c(uint32_t crc, const uint8_t *data, size_t len);
 
 /* ---- bits.c: the one bounds-checked bit reader / writer (spec §2.5) -- */
@@ -54,10 +57,58 @@ typedef struct kvl_bitreader {
     int err;        /* sticky: KVL_ERR_TRUNCATED once a read passes the end */
 } kvl_bitreader;
 
+/*@ // Formal model (proof/README.md): a reader is well formed when its cursor
+    // lies inside the buffer and the whole buffer is readable. size_bits is a
+    // multiple of 8 below 2^64 (buffers are smaller than 2^61 bytes).
+    predicate kvl_br_ok(kvl_bitreader *br) =
+      \valid(br) && br->pos <= br->size_bits && br->size_bits % 8 == 0 &&
+      br->size_bits <= 0xFFFFFFFFFFFFFFF8 &&
+      \valid_read(br->buf + (0 .. br->size_bits / 8 - 1)) &&
+      \separated(br, br->buf + (0 .. br->size_bits / 8 - 1));
+*/
+
+/*@ requires \valid(br);
+    requires size_bytes <= 0x1FFFFFFFFFFFFFFF;
+    requires \valid_read(buf + (0 .. size_bytes - 1));
+    requires \separated(br, buf + (0 .. size_bytes - 1));
+    assigns *br;
+    ensures kvl_br_ok(br);
+    ensures br->buf == buf && br->size_bits == 8 * size_bytes;
+    ensures br->pos == 0 && br->err == KVL_OK;
+*/
 void kvl_br_init(kvl_bitreader *br, const uint8_t *buf, size_t size_bytes);
 /* Read n bits (0 <= n <= 64). Past the end: returns 0, sets err, pos unchanged. */
+/*@ requires kvl_br_ok(br);
+    assigns br->pos, br->err;
+    ensures kvl_br_ok(br);
+    ensures br->buf == \old(br->buf) && br->size_bits == \old(br->size_bits);
+    behavior read:
+      assumes br->err == KVL_OK && n <= 64 && n <= br->size_bits - br->pos;
+      ensures br->pos == \old(br->pos) + n;
+      ensures br->err == KVL_OK;
+    behavior past_end:
+      assumes !(br->err == KVL_OK && n <= 64 && n <= br->size_bits - br->pos);
+      ensures \result == 0;
+      ensures br->pos == \old(br->pos);
+      ensures br->err == KVL_ERR_TRUNCATED;
+    complete behaviors;
+    disjoint behaviors;
+*/
 uint64_t kvl_br_get(kvl_bitreader *br, unsigned n);
 /* Move to bit position pos (<= size_bits), else set err. */
+/*@ requires kvl_br_ok(br);
+    assigns br->pos, br->err;
+    ensures kvl_br_ok(br);
+    ensures br->buf == \old(br->buf) && br->size_bits == \old(br->size_bits);
+    behavior inside:
+      assumes pos <= br->size_bits;
+      ensures br->pos == pos && br->err == \old(br->err);
+    behavior outside:
+      assumes pos > br->size_bits;
+      ensures br->pos == \old(br->pos) && br->err == KVL_ERR_TRUNCATED;
+    complete behaviors;
+    disjoint behaviors;
+*/
 void kvl_br_seek(kvl_bitreader *br, uint64_t pos);
 
 typedef struct kvl_bitwriter {
@@ -67,11 +118,57 @@ typedef struct kvl_bitwriter {
     int err;        /* sticky: KVL_ERR_BUFFER once a write passes the end */
 } kvl_bitwriter;
 
+/*@ predicate kvl_bw_ok(kvl_bitwriter *bw) =
+      \valid(bw) && bw->pos <= bw->cap_bits && bw->cap_bits % 8 == 0 &&
+      bw->cap_bits <= 0xFFFFFFFFFFFFFFF8 &&
+      \valid(bw->buf + (0 .. bw->cap_bits / 8 - 1)) &&
+      \separated(bw, bw->buf + (0 .. bw->cap_bits / 8 - 1));
+*/
+
+/*@ requires \valid(bw);
+    requires cap_bytes <= 0x1FFFFFFFFFFFFFFF;
+    requires \valid(buf + (0 .. cap_bytes - 1));
+    requires \separated(bw, buf + (0 .. cap_bytes - 1));
+    assigns *bw;
+    ensures kvl_bw_ok(bw);
+    ensures bw->buf == buf && bw->cap_bits == 8 * cap_bytes;
+    ensures bw->pos == 0 && bw->err == KVL_OK;
+*/
 void kvl_bw_init(kvl_bitwriter *bw, uint8_t *buf, size_t cap_bytes);
 /* Write the low n bits of v (0 <= n <= 64); bits of v above n must be 0.
  * Overwrites (not ORs) the target bits. */
+/*@ requires kvl_bw_ok(bw);
+    assigns bw->pos, bw->err, bw->buf[bw->pos / 8 .. (bw->pos + n) / 8];
+    ensures kvl_bw_ok(bw);
+    ensures bw->buf == \old(bw->buf) && bw->cap_bits == \old(bw->cap_bits);
+    behavior write:
+      assumes bw->err == KVL_OK && n <= 64 && n <= bw->cap_bits - bw->pos;
+      assigns bw->pos, bw->buf[bw->pos / 8 .. (bw->pos + n) / 8];
+      ensures bw->pos == \old(bw->pos) + n;
+      ensures bw->err == KVL_OK;
+    behavior past_end:
+      assumes !(bw->err == KVL_OK && n <= 64 && n <= bw->cap_bits - bw->pos);
+      assigns bw->err;
+      ensures bw->pos == \old(bw->pos);
+      ensures bw->err == KVL_ERR_BUFFER;
+    complete behaviors;
+    disjoint behaviors;
+*/
 void kvl_bw_put(kvl_bitwriter *bw, uint64_t v, unsigned n);
 /* Move to bit position pos (<= cap_bits), else set err. */
+/*@ requires kvl_bw_ok(bw);
+    assigns bw->pos, bw->err;
+    ensures kvl_bw_ok(bw);
+    ensures bw->buf == \old(bw->buf) && bw->cap_bits == \old(bw->cap_bits);
+    behavior inside:
+      assumes pos <= bw->cap_bits;
+      ensures bw->pos == pos && bw->err == \old(bw->err);
+    behavior outside:
+      assumes pos > bw->cap_bits;
+      ensures bw->pos == \old(bw->pos) && bw->err == KVL_ERR_BUFFER;
+    complete behaviors;
+    disjoint behaviors;
+*/
 void kvl_bw_seek(kvl_bitwriter *bw, uint64_t pos);
 
 /* ---- lattice.c: box-truncated D4/E8 codebooks (spec §7.4-§7.6) ------- */
@@ -86,7 +183,30 @@ typedef struct kvl_lattice_info {
     uint64_t count;      /* number of codebook points */
 } kvl_lattice_info;
 
+/*@ // Codebook sizes of spec §7.6 (R = 2Q + 1, M = 2Q).
+    logic integer kvl_ipow(integer x, integer k) = k <= 0 ? 1 : x * kvl_ipow(x, k - 1);
+    logic integer kvl_d4_count(integer q) = (kvl_ipow(2 * q + 1, 4) + 1) / 2;
+    logic integer kvl_e8_count_int(integer q) = (kvl_ipow(2 * q + 1, 8) + 1) / 2;
+    logic integer kvl_e8_count(integer q) = kvl_e8_count_int(q) + kvl_ipow(2 * q, 8) / 2;
+*/
+
 /* KVL_OK, or KVL_ERR_FIELD when lattice or q is out of range. */
+/*@ requires info == \null || \valid(info);
+    assigns *info;
+    ensures \result == KVL_OK || \result == KVL_ERR_ARG || \result == KVL_ERR_FIELD ||
+            \result == KVL_ERR_OVERFLOW;
+    ensures info != \null ==> \result != KVL_ERR_ARG;
+    ensures \result == KVL_OK ==> info->q == q;
+    ensures \result == KVL_OK ==> info->width <= 64;
+    ensures \result == KVL_OK ==> info->count >= 1;
+    ensures \result == KVL_OK && lattice == KVL_LATTICE_D4 ==>
+              1 <= q <= KVL_MAX_Q_D4 && info->lattice == KVL_LATTICE_D4 &&
+              info->block_dim == 4 && info->unit == 1 && info->count == kvl_d4_count(q);
+    ensures \result == KVL_OK && lattice == KVL_LATTICE_E8 ==>
+              1 <= q <= KVL_MAX_Q_E8 && info->lattice == KVL_LATTICE_E8 &&
+              info->block_dim == 8 && info->unit == 2 && info->count == kvl_e8_count(q);
+    ensures \result == KVL_OK ==> lattice == KVL_LATTICE_D4 || lattice == KVL_LATTICE_E8;
+*/
 int kvl_lattice_get_info(uint32_t lattice, uint32_t q, kvl_lattice_info *info);
 
 /* Closest point of {c in Z^n : sum(c) even, lo <= c_i <= hi} to z (spec §7.4),
@@ -98,17 +218,62 @@ void kvl_d4_closest(const float *z, int32_t q, int32_t *c);
 void kvl_e8_closest(const float *z, int32_t q, int32_t *w);
 
 /* Ranks (spec §7.6). rank() requires a valid codebook point. */
+/*@ requires 1 <= q <= KVL_MAX_Q_D4;
+    requires \valid_read(c + (0 .. 3));
+    requires \forall integer i; 0 <= i < 4 ==> -q <= c[i] <= q;
+    assigns \nothing;
+*/
 uint64_t kvl_d4_rank(const int32_t *c, int32_t q);
+/*@ requires 1 <= q <= KVL_MAX_Q_E8;
+    requires \valid_read(w + (0 .. 7));
+    requires \forall integer i; 0 <= i < 8 ==> -2 * q <= w[i] <= 2 * q;
+    assigns \nothing;
+*/
 uint64_t kvl_e8_rank(const int32_t *w, int32_t q);
 /* KVL_OK, or KVL_ERR_INDEX when idx >= count (output then all zero). */
+/*@ requires \valid(c + (0 .. 3));
+    assigns c[0 .. 3];
+    ensures \result == KVL_OK || \result == KVL_ERR_INDEX || \result == KVL_ERR_FIELD ||
+            \result == KVL_ERR_OVERFLOW;
+    ensures \result != KVL_OK ==> \forall integer i; 0 <= i < 4 ==> c[i] == 0;
+    ensures \result == KVL_OK ==> 1 <= q <= KVL_MAX_Q_D4 && idx < kvl_d4_count(q);
+    ensures 1 <= q <= KVL_MAX_Q_D4 && idx >= kvl_d4_count(q) ==> \result != KVL_OK;
+    ensures \result == KVL_OK ==> \forall integer i; 0 <= i < 4 ==> -q <= c[i] <= q;
+*/
 int kvl_d4_unrank(uint64_t idx, int32_t q, int32_t *c);
+/*@ requires \valid(w + (0 .. 7));
+    assigns w[0 .. 7];
+    ensures \result == KVL_OK || \result == KVL_ERR_INDEX || \result == KVL_ERR_FIELD ||
+            \result == KVL_ERR_OVERFLOW;
+    ensures \result != KVL_OK ==> \forall integer i; 0 <= i < 8 ==> w[i] == 0;
+    ensures \result == KVL_OK ==> 1 <= q <= KVL_MAX_Q_E8 && idx < kvl_e8_count(q);
+    ensures 1 <= q <= KVL_MAX_Q_E8 && idx >= kvl_e8_count(q) ==> \result != KVL_OK;
+    ensures \result == KVL_OK ==> \forall integer i; 0 <= i < 8 ==> -2 * q <= w[i] <= 2 * q;
+*/
 int kvl_e8_unrank(uint64_t idx, int32_t q, int32_t *w);
 
 /* ---- wht.c: Walsh-Hadamard transforms (spec §7.2) --------------------- */
 /* In-place unnormalised Sylvester-Hadamard transform, d a power of two:
  * for h = 1, 2, 4, ..., d/2: for i = 0, 2h, 4h, ...: for j = i .. i+h-1:
  *   (a, b) = (v[j], v[j+h]); v[j] = a + b; v[j+h] = a - b.                  */
+/*@ predicate kvl_pow2_512(integer x) =
+      x == 1 || x == 2 || x == 4 || x == 8 || x == 16 || x == 32 || x == 64 ||
+      x == 128 || x == 256 || x == 512;
+*/
+/*@ requires kvl_pow2_512(d);
+    requires \valid(v + (0 .. d - 1));
+    assigns v[0 .. d - 1];
+*/
 void kvl_fwht_f32(float *v, uint32_t d);
+/* Spec §7.8: code vectors have |k_i| <= unit*Q + 32767 <= 4095 + 32767
+ * (D4; E8: 254 + 32767), so with D <= 512 every intermediate value is at most
+ * D * 36862 = 18,873,344 < 2^31 in magnitude: no int32 overflow. */
+/*@ requires kvl_pow2_512(d);
+    requires \valid(v + (0 .. d - 1));
+    requires \forall integer i; 0 <= i < d ==> -36862 <= v[i] <= 36862;
+    assigns v[0 .. d - 1];
+    ensures \forall integer i; 0 <= i < d ==> -36862 * d <= v[i] <= 36862 * d;
+*/
 void kvl_fwht_i32(int32_t *v, uint32_t d);
 
 /* ---- layout.c: record layouts (spec §6-§8) ---------------------------- */

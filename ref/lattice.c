@@ -23,27 +23,51 @@
  */
 #include "kvl_internal.h"
 
+/*@ // Arithmetic fact used by pow_u64 (proved by the SMT solvers).
+    lemma kvl_mul_le: \forall integer a, b, x; 0 <= a <= b && 0 <= x ==> a * x <= b * x;
+    // an int32 whose uint32 conversion is a small positive number is that number
+    lemma kvl_u32_of_i32: \forall int32_t q; 0 < (uint32_t)q <= 0x7FFFFFFF ==> q == (uint32_t)q;
+*/
+
 /* ---- §7.6 codebook sizes ------------------------------------------------ */
 
 /* x^k in uint64_t; the callers' range checks make overflow impossible (see the
  * file comment), and it is re-checked here so that a future change of the
  * limits cannot silently wrap. Returns 0 on overflow (no count is 0). */
+/*@ assigns \nothing;
+    ensures \result != 0 ==> \result == kvl_ipow(x, k);
+*/
 static uint64_t pow_u64(uint64_t x, unsigned k)
 {
     uint64_t r = 1;
     unsigned i;
+    /*@ loop invariant 0 <= i <= k;
+        loop invariant r == kvl_ipow(x, i);
+        loop assigns i, r;
+        loop variant k - i;
+    */
     for (i = 0; i < k; i++) {
         if (x != 0 && r > UINT64_MAX / x)
             return 0;
+        /*@ assert x != 0 ==> r <= UINT64_MAX / x; */
+        /*@ assert x != 0 ==> (UINT64_MAX / x) * x <= UINT64_MAX; */
+        /*@ assert x != 0 ==> r * x <= (UINT64_MAX / x) * x; */
         r *= x;
     }
     return r;
 }
 
 /* Smallest w with 2^w >= count (exact integer computation; count >= 1). */
+/*@ assigns \nothing;
+    ensures \result <= 64;
+*/
 static uint8_t width_of(uint64_t count)
 {
     uint8_t w = 0;
+    /*@ loop invariant 0 <= w <= 64;
+        loop assigns w;
+        loop variant 64 - w;
+    */
     while (w < 64u && (UINT64_C(1) << w) < count)
         w++;
     return w;
@@ -69,8 +93,9 @@ int kvl_lattice_get_info(uint32_t lattice, uint32_t q, kvl_lattice_info *info)
         if (q < 1u || q > KVL_MAX_Q_D4)
             return KVL_ERR_FIELD;
         r = 2u * (uint64_t)q + 1u;
-        r4 = pow_u64(r, 4);            /* < 2^52 */
-        if (r4 == 0)
+        r4 = pow_u64(r, 4);            /* < 2^52: neither check below can fire; they keep
+                                          * (r4 + 1) / 2 from wrapping (proof/README.md) */
+        if (r4 == 0 || r4 == UINT64_MAX)
             return KVL_ERR_OVERFLOW;
         out.lattice = (uint8_t)KVL_LATTICE_D4;
         out.block_dim = 4;
@@ -223,6 +248,10 @@ uint64_t kvl_d4_rank(const int32_t *c, int32_t q)
     uint64_t r = 2u * (uint64_t)q + 1u;
     uint64_t n = 0;
     uint32_t i;
+    /*@ loop invariant 0 <= i <= 4;
+        loop assigns i, n;
+        loop variant 4 - i;
+    */
     for (i = 0; i < 4u; i++)
         n = n * r + (uint64_t)(c[i] + q);
     return n / 2u;
@@ -241,12 +270,20 @@ uint64_t kvl_e8_rank(const int32_t *w, int32_t q)
     uint32_t i;
     if ((w[0] & 1) == 0) {
         /* integer coset: N <= R^8 - 1 < 2^64 */
+        /*@ loop invariant 0 <= i <= 8;
+            loop assigns i, n;
+            loop variant 8 - i;
+        */
         for (i = 0; i < 8u; i++)
             n = n * r + (uint64_t)(w[i] / 2 + q);
         return n / 2u;
     }
     /* half coset: partial numbers < (2q)^7 * q = count_half < 2^63 */
     count_int = (pow_u64(r, 8) + 1u) / 2u;
+    /*@ loop invariant 0 <= i <= 7;
+        loop assigns i, n;
+        loop variant 7 - i;
+    */
     for (i = 0; i < 7u; i++)
         n = n * m + (uint64_t)((w[i] + 2 * q - 1) / 2);
     n = n * (uint64_t)q + ((uint64_t)((w[7] + 2 * q - 1) / 2) >> 1);
@@ -261,6 +298,11 @@ int kvl_d4_unrank(uint64_t idx, int32_t q, int32_t *c)
     uint64_t r, n;
     int st;
     uint32_t i;
+    /*@ loop invariant 0 <= i <= 4;
+        loop invariant \forall integer j; 0 <= j < i ==> c[j] == 0;
+        loop assigns i, c[0 .. 3];
+        loop variant 4 - i;
+    */
     for (i = 0; i < 4u; i++)
         c[i] = 0;
     st = kvl_lattice_get_info(KVL_LATTICE_D4, (uint32_t)q, &info);
@@ -270,6 +312,11 @@ int kvl_d4_unrank(uint64_t idx, int32_t q, int32_t *c)
         return KVL_ERR_INDEX;
     r = 2u * (uint64_t)q + 1u;
     n = 2u * idx;                      /* <= R^4 - 1 */
+    /*@ loop invariant 0 <= i <= 4;
+        loop invariant \forall integer j; i <= j < 4 ==> -q <= c[j] <= q;
+        loop assigns i, n, c[0 .. 3];
+        loop variant i;
+    */
     for (i = 4u; i-- > 0;) {
         c[i] = (int32_t)(n % r) - q;
         n /= r;
@@ -289,6 +336,11 @@ int kvl_e8_unrank(uint64_t idx, int32_t q, int32_t *w)
     int32_t vsum = 0;
     int st;
     uint32_t i;
+    /*@ loop invariant 0 <= i <= 8;
+        loop invariant \forall integer j; 0 <= j < i ==> w[j] == 0;
+        loop assigns i, w[0 .. 7];
+        loop variant 8 - i;
+    */
     for (i = 0; i < 8u; i++)
         w[i] = 0;
     st = kvl_lattice_get_info(KVL_LATTICE_E8, (uint32_t)q, &info);
@@ -301,6 +353,11 @@ int kvl_e8_unrank(uint64_t idx, int32_t q, int32_t *w)
     count_int = (pow_u64(r, 8) + 1u) / 2u;
     if (idx < count_int) {
         n = 2u * idx;                  /* <= R^8 - 1 < 2^64 */
+        /*@ loop invariant 0 <= i <= 8;
+            loop invariant \forall integer j; i <= j < 8 ==> -2 * q <= w[j] <= 2 * q;
+            loop assigns i, n, w[0 .. 7];
+            loop variant i;
+        */
         for (i = 8u; i-- > 0;) {
             w[i] = 2 * ((int32_t)(n % r) - q);
             n /= r;
@@ -310,12 +367,23 @@ int kvl_e8_unrank(uint64_t idx, int32_t q, int32_t *w)
     n = idx - count_int;               /* < count_half */
     half7 = n % (uint64_t)q;
     n /= (uint64_t)q;
+    /*@ loop invariant 0 <= i <= 7;
+        loop invariant \forall integer j; i <= j < 7 ==> 0 <= v[j] < 2 * q;
+        loop invariant 0 <= vsum <= (7 - i) * (2 * q - 1);
+        loop assigns i, n, v[0 .. 6], vsum;
+        loop variant i;
+    */
     for (i = 7u; i-- > 0;) {
         v[i] = (int32_t)(n % m);
         n /= m;
         vsum += v[i];
     }
     v[7] = 2 * (int32_t)half7 + (vsum & 1);
+    /*@ loop invariant 0 <= i <= 8;
+        loop invariant \forall integer j; 0 <= j < i ==> -2 * q <= w[j] <= 2 * q;
+        loop assigns i, w[0 .. 7];
+        loop variant 8 - i;
+    */
     for (i = 0; i < 8u; i++)
         w[i] = 2 * v[i] - 2 * q + 1;
     return KVL_OK;
