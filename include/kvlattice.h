@@ -5,8 +5,9 @@
  * C binding of it. Every function:
  *   - returns a kvl_status (KVL_OK == 0, errors > 0) and never exits or aborts;
  *   - writes only into caller-provided buffers whose sizes are passed explicitly;
- *   - keeps no global mutable state, so distinct objects may be used from
- *     distinct threads concurrently without locking;
+ *   - keeps no global mutable state (the one exception is the process-wide
+ *     CPU level, kvl_set_cpu_level() below), so distinct objects may be used
+ *     from distinct threads concurrently without locking;
  *   - allocates nothing (the encoder's chunk workspace is caller-provided, see
  *     kvl_encode_workspace_size()).
  *
@@ -270,6 +271,31 @@ kvl_status kvl_writer_begin_tensor(kvl_writer *w, const kvl_tensor_desc *desc,
 kvl_status kvl_writer_append(kvl_writer *w, const void *vectors, uint64_t n);
 kvl_status kvl_writer_end_tensor(kvl_writer *w);
 kvl_status kvl_writer_finish(kvl_writer *w);
+
+/* ---- CPU level (runtime dispatch) ------------------------------------ */
+/* The codec has a readable reference implementation and, on x86-64 builds
+ * with KVL_FAST, an AVX2 implementation of its hot loops. Both produce
+ * bit-identical streams and decoded values; the level only changes speed.
+ *
+ * The CPU level is the single process-wide setting of the library (like
+ * dav1d's CPU mask): it applies to every call in every thread. At the first
+ * call that needs it the library picks the best level the CPU and OS support
+ * (cpuid + XGETBV), unless the environment variable KVL_CPU=ref|avx2 asks for
+ * a level (a level the CPU lacks falls back to the best one available).
+ * kvl_set_cpu_level() overrides both; it may be called at any time, and calls
+ * already running finish at the level they started with. */
+typedef enum kvl_cpu_level {
+    KVL_CPU_REF = 0,  /* reference C99 code */
+    KVL_CPU_AVX2 = 1  /* AVX2 + F16C (x86-64 builds with KVL_FAST) */
+} kvl_cpu_level;
+
+/* KVL_OK; KVL_ERR_ARG for an unknown level; KVL_ERR_UNSUPPORTED when this
+ * CPU/OS or this build lacks the level (the level is then unchanged). */
+kvl_status kvl_set_cpu_level(int level);
+/* The current level (KVL_CPU_*). */
+int kvl_get_cpu_level(void);
+/* The best level this CPU and build support. */
+int kvl_get_cpu_max_level(void);
 
 /* ---- Number formats (spec §2), exposed for tools and tests ------------ */
 float kvl_f16_to_f32(uint16_t h);

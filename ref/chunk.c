@@ -10,6 +10,7 @@
  */
 #include <string.h>
 
+#include "kernels.h"
 #include "kvl_internal.h"
 #include "kvl_sections.h"
 
@@ -71,10 +72,11 @@ kvl_status kvl_chunk_encode(uint32_t dim, const kvl_chunk_params *p, uint32_t ch
                             const kvl_skeleton *skel, void *work, size_t work_size,
                             uint8_t *out, size_t out_cap, size_t *out_len)
 {
+    const kvl_kernels *kk = kvl_active_kernels();
     kvl_layout L;
     size_t need, total, i;
     float *xs, *scratch = 0, *mean = 0, *basis = 0, *skwork = 0;
-    uint32_t has_mean = 0, rank = 0, v, j;
+    uint32_t has_mean = 0, rank = 0, j;
     uint8_t skel_dtype = KVL_DTYPE_F16;
     kvl_bitwriter bw;
     int st;
@@ -106,11 +108,9 @@ kvl_status kvl_chunk_encode(uint32_t dim, const kvl_chunk_params *p, uint32_t ch
 
     /* Step 1: input to binary32; NaN/Inf is an error (spec §10.1). */
     xs = (float *)work;
-    for (i = 0; i < (size_t)n * dim; i++) {
-        xs[i] = kvl_load_as_f32(in, in_dtype, i);
-        if (!kvl_f32_is_finite(xs[i]))
-            return KVL_ERR_NONFINITE;
-    }
+    st = kk->load_f32(in, in_dtype, (size_t)n * dim, xs);
+    if (st != KVL_OK)
+        return (kvl_status)st;
     /* Step 2: skeleton (spec §10.3). */
     if (p->mode == KVL_MODE_LATTICE) {
         scratch = xs + (size_t)n * dim;
@@ -118,7 +118,7 @@ kvl_status kvl_chunk_encode(uint32_t dim, const kvl_chunk_params *p, uint32_t ch
             mean = scratch + 3u * (size_t)dim;
             basis = mean + dim;
             skwork = basis + (size_t)rank * dim;
-            skel_dtype = kvl_skeleton_pick_dtype(xs, (size_t)n * dim);
+            skel_dtype = kk->skeleton_pick_dtype(xs, (size_t)n * dim);
             if (skel && skel->mean) {
                 if (skel_dtype == KVL_DTYPE_F16 && kvl_skeleton_pick_dtype(skel->mean, dim) != KVL_DTYPE_F16)
                     skel_dtype = KVL_DTYPE_BF16;
@@ -138,7 +138,7 @@ kvl_status kvl_chunk_encode(uint32_t dim, const kvl_chunk_params *p, uint32_t ch
                         return KVL_ERR_RANGE;
                 }
             } else {
-                st = kvl_skeleton_compute(dim, n, xs, rank, skel_dtype, mean, basis, skwork);
+                st = kk->skeleton_compute(dim, n, xs, rank, skel_dtype, mean, basis, skwork);
                 if (st != KVL_OK)
                     return (kvl_status)st;
             }
@@ -185,22 +185,14 @@ kvl_status kvl_chunk_encode(uint32_t dim, const kvl_chunk_params *p, uint32_t ch
     if (bw.err != KVL_OK)
         return (kvl_status)bw.err;
 
-    /* Step 4: records (spec §6, §7). */
-    for (v = 0; v < n; v++) {
-        uint8_t *rec = out + (size_t)(bw.pos / 8u) + (size_t)v * L.record_bytes;
-        const float *x = xs + (size_t)v * dim;
-        if (p->mode == KVL_MODE_RAW)
-            st = kvl_raw_encode_vector(&L, x, rec);
-        else if (p->mode == KVL_MODE_FP8)
-            st = kvl_fp8_encode_vector(&L, x, rec);
-        else
-            st = kvl_lattice_encode_vector(&L, has_mean ? mean : 0, basis, x, scratch, rec);
-        if (st != KVL_OK)
-            return (kvl_status)st;
-    }
+    /* Step 4: records (spec §6, §7), as one batch. */
+    st = kk->encode_records(&L, has_mean ? mean : 0, basis, xs, n, scratch,
+                            out + (size_t)(bw.pos / 8u));
+    if (st != KVL_OK)
+        return (kvl_status)st;
     /* Step 5: CRC-32C over framing and body. */
     {
-        uint32_t crc = kvl_crc32c(0, out, total - 4u);
+        uint32_t crc = kk->crc32c(0, out, total - 4u);
         kvl_bw_seek(&bw, (uint64_t)(total - 4u) * 8u);
         put_le(&bw, crc, 4);
     }
@@ -228,7 +220,7 @@ int kvl_section_parse(const uint8_t *sec, size_t len, uint32_t *type, uint32_t *
         return KVL_ERR_TRUNCATED;
     kvl_br_seek(&br, ((uint64_t)*body_len + 12u) * 8u);
     crc = (uint32_t)kvl_br_get(&br, 32);
-    if (crc != kvl_crc32c(0, sec, (size_t)*body_len + 12u))
+    if (crc != kvl_active_kernels()->crc32c(0, sec, (size_t)*body_len + 12u))
         return KVL_ERR_CRC;
     if ((*flags & ~KVL_SECTION_FLAG_ANCILLARY) != 0u)
         return KVL_ERR_RESERVED;
@@ -347,41 +339,6 @@ static int view_layout(const kvl_chunk_view *view, kvl_layout *L)
     return st;
 }
 
-/* Decode (or, with out == NULL, validate) record i into f32 values. */
-static int decode_record(const kvl_layout *L, const kvl_chunk_view *view, uint32_t i, float *out)
-{
-    const uint8_t *rec = view->records + (size_t)i * view->record_bytes;
-    if (L->p.mode == KVL_MODE_RAW)
-        return kvl_raw_decode_vector(L, rec, out);
-    if (L->p.mode == KVL_MODE_FP8)
-        return kvl_fp8_decode_vector(L, rec, out);
-    return kvl_lattice_decode_vector(L, view->mean, view->basis, rec, out);
-}
-
-/* Decode record i and store it as out_dtype at element offset base. LATTICE
- * decodes through a stack buffer (dim <= 512); RAW and FP8 records (dim up to
- * 65536) are validated first, then converted value by value. */
-static int decode_store(const kvl_layout *L, const kvl_chunk_view *view, uint32_t i,
-                        kvl_dtype out_dtype, void *out, size_t base)
-{
-    const uint8_t *rec = view->records + (size_t)i * view->record_bytes;
-    float buf[KVL_LATTICE_MAX_DIM];
-    uint32_t j;
-    int st;
-    if (L->p.mode == KVL_MODE_LATTICE) {
-        st = decode_record(L, view, i, buf);
-        for (j = 0; st == KVL_OK && j < L->dim; j++)
-            st = kvl_store_from_f32(out, out_dtype, base + j, buf[j]);
-        return st;
-    }
-    st = decode_record(L, view, i, 0);
-    for (j = 0; st == KVL_OK && j < L->dim; j++) {
-        float v = L->p.mode == KVL_MODE_RAW ? kvl_raw_value(L, rec, j) : kvl_fp8_value(L, rec, j);
-        st = kvl_store_from_f32(out, out_dtype, base + j, v);
-    }
-    return st;
-}
-
 static int check_out(const kvl_chunk_view *view, kvl_dtype out_dtype, const void *out,
                      size_t out_cap, uint32_t n)
 {
@@ -398,13 +355,13 @@ kvl_status kvl_chunk_decode(const kvl_chunk_view *view, kvl_dtype out_dtype, voi
                             size_t out_cap)
 {
     kvl_layout L;
-    uint32_t i;
     int st = check_out(view, out_dtype, out, out_cap, view ? view->n_vectors : 0u);
     if (st != KVL_OK)
         return (kvl_status)st;
     st = view_layout(view, &L);
-    for (i = 0; st == KVL_OK && i < view->n_vectors; i++)
-        st = decode_store(&L, view, i, out_dtype, out, (size_t)i * view->dim);
+    if (st == KVL_OK)
+        st = kvl_active_kernels()->decode_records(&L, view->mean, view->basis, view->records,
+                                                  view->n_vectors, out_dtype, out);
     return (kvl_status)st;
 }
 
@@ -420,18 +377,19 @@ kvl_status kvl_chunk_decode_vector(const kvl_chunk_view *view, uint32_t i, kvl_d
     st = view_layout(view, &L);
     if (st != KVL_OK)
         return (kvl_status)st;
-    return (kvl_status)decode_store(&L, view, i, out_dtype, out, 0);
+    return (kvl_status)kvl_active_kernels()->decode_records(
+        &L, view->mean, view->basis, view->records + (size_t)i * view->record_bytes, 1u, out_dtype, out);
 }
 
 kvl_status kvl_chunk_validate(const kvl_chunk_view *view)
 {
     kvl_layout L;
-    uint32_t i;
     int st;
     if (!view)
         return KVL_ERR_ARG;
     st = view_layout(view, &L);
-    for (i = 0; st == KVL_OK && i < view->n_vectors; i++)
-        st = decode_record(&L, view, i, 0);
+    if (st == KVL_OK)
+        st = kvl_active_kernels()->validate_records(&L, view->mean, view->basis, view->records,
+                                                    view->n_vectors);
     return (kvl_status)st;
 }

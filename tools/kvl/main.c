@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bench.h"
 #include "cli_io.h"
 #include "demo.h"
 #include "gen.h"
@@ -25,6 +26,7 @@ static const char *kUsage =
     "  kvl compare --dim D [--dtype f32|f16|bf16] A B\n"
     "  kvl gen     --kind gauss|qwen3-k|dsv4|heavy --n N --dim D [--seed S] [--dtype f32|f16|bf16] OUT\n"
     "  kvl demo    [--n N]\n"
+    "  kvl bench   [--quick] [--n N] [--ref-n N] [--reps R] [--out-dir DIR]\n"
     "IN/OUT: raw little-endian arrays, or .npy (by extension; .npy gives dtype and shape).\n"
     "Defaults: --codec d4 --q 38 --fp8-block 64 --fp8-scale f32 --outliers 0 --skeleton none\n"
     "          --chunk 1024; decode writes the tensor's source dtype.\n";
@@ -643,6 +645,8 @@ int main(int argc, char **argv)
         return cmd_gen(argc - 2, argv + 2);
     if (strcmp(cmd, "demo") == 0)
         return kvl_demo(argc - 2, argv + 2);
+    if (strcmp(cmd, "bench") == 0)
+        return kvl_bench(argc - 2, argv + 2);
     if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 || strcmp(cmd, "help") == 0) {
         fputs(kUsage, stdout);
         return 0;
