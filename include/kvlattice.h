@@ -16,6 +16,9 @@
  *           -> kvl_writer_end_tensor -> (more tensors) -> kvl_writer_finish
  *   decode: kvl_reader_init -> kvl_reader_next ... (KVL_EVENT_CHUNK gives a
  *           kvl_chunk_view) -> kvl_chunk_decode / kvl_chunk_decode_vector
+ *
+ * The CUDA codec (device memory, cudaStream_t) has its own header,
+ * kvlattice_cuda.h (cuda/README.md).
  */
 #ifndef KVLATTICE_H
 #define KVLATTICE_H
