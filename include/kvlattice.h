@@ -162,7 +162,9 @@ typedef struct kvl_chunk_view {
  * available) for a tensor of dimension dim. */
 kvl_status kvl_chunk_parse(const uint8_t *sec, size_t len, uint32_t dim, kvl_chunk_view *view);
 
-/* Decode all vectors of a chunk to out (n_vectors*dim values of out_dtype). */
+/* Decode all vectors of a chunk to out (n_vectors*dim values of out_dtype).
+ * A view whose fields disagree with each other (not as kvl_chunk_parse made
+ * it) is KVL_ERR_ARG; the same holds for _decode_vector and _validate. */
 kvl_status kvl_chunk_decode(const kvl_chunk_view *view, kvl_dtype out_dtype, void *out,
                             size_t out_cap);
 /* Random access: decode vector i (0-based within the chunk) in O(1). */

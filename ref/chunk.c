@@ -14,6 +14,12 @@
 #include "kvl_internal.h"
 #include "kvl_sections.h"
 
+/* All-zero objects (static storage: every member and padding byte 0, as a
+ * memset gives), assigned instead of memset so that the WP memory model sees
+ * typed stores (proof/README.md). */
+static const kvl_chunk_view view_zero;
+static const kvl_chunk_params params_zero;
+
 /* ---- little-endian field helpers over the one bit writer/reader ---------- */
 static void put_le(kvl_bitwriter *bw, uint64_t v, unsigned bytes) { kvl_bw_put(bw, v, bytes * 8u); }
 
@@ -220,6 +226,7 @@ int kvl_section_parse(const uint8_t *sec, size_t len, uint32_t *type, uint32_t *
         return KVL_ERR_TRUNCATED;
     kvl_br_seek(&br, ((uint64_t)*body_len + 12u) * 8u);
     crc = (uint32_t)kvl_br_get(&br, 32);
+    /*@ calls kvl_crc32c; */
     if (crc != kvl_active_kernels()->crc32c(0, sec, (size_t)*body_len + 12u))
         return KVL_ERR_CRC;
     if ((*flags & ~KVL_SECTION_FLAG_ANCILLARY) != 0u)
@@ -238,7 +245,7 @@ kvl_status kvl_chunk_parse(const uint8_t *sec, size_t len, uint32_t dim, kvl_chu
 
     if (!sec || !view)
         return KVL_ERR_ARG;
-    memset(view, 0, sizeof *view);
+    *view = view_zero;
     st = kvl_section_parse(sec, len, &type, &flags, &body_len);
     if (st != KVL_OK)
         return (kvl_status)st;
@@ -250,7 +257,7 @@ kvl_status kvl_chunk_parse(const uint8_t *sec, size_t len, uint32_t dim, kvl_chu
     view->chunk_index = (uint32_t)kvl_br_get(&br, 32);
     view->n_vectors = (uint32_t)kvl_br_get(&br, 32);
     view->record_bytes = (uint32_t)kvl_br_get(&br, 32);
-    memset(&p, 0, sizeof p);
+    p = params_zero;
     p.mode = (uint8_t)kvl_br_get(&br, 8);
     reserved = (uint32_t)kvl_br_get(&br, 24);
     if (reserved != 0u)
@@ -322,6 +329,10 @@ kvl_status kvl_chunk_parse(const uint8_t *sec, size_t len, uint32_t dim, kvl_chu
         off += 2u * (size_t)rank * dim;
         view->records = body + off;
         /* stored skeleton values must be finite (§7.3) */
+        /*@ loop invariant 0 <= j <= nsk;
+            loop assigns j;
+            loop variant nsk - j;
+        */
         for (j = 0; j < nsk; j++) {
             if (!kvl_f32_is_finite(kvl_skel_load(body + KVL_CHUNK_HEADER_BYTES, view->skel_dtype, j)))
                 return KVL_ERR_FIELD;
@@ -332,13 +343,35 @@ kvl_status kvl_chunk_parse(const uint8_t *sec, size_t len, uint32_t dim, kvl_chu
 }
 
 /* ---- decoding ------------------------------------------------------------ */
+
+/* The record layout of a view. A view is a public struct: one whose fields
+ * do not agree with each other (not made by kvl_chunk_parse, or changed
+ * since) is KVL_ERR_ARG rather than a read outside its records. */
+/*@ requires \valid_read(view) && \valid(L) && \separated(view, L);
+    assigns *L;
+    ensures \result == KVL_OK || \result == KVL_ERR_ARG || \result == KVL_ERR_FIELD ||
+            \result == KVL_ERR_OVERFLOW;
+    ensures \result == KVL_OK ==> kvl_view_layout_ok(view, L);
+*/
 static int view_layout(const kvl_chunk_view *view, kvl_layout *L)
 {
     int st = kvl_layout_make(view->dim, &view->params, view->params.rank, view->has_mean, L);
     L->skel_dtype = view->skel_dtype;
-    return st;
+    if (st != KVL_OK)
+        return st;
+    if (L->record_bytes != view->record_bytes ||
+        (view->skel_dtype != KVL_DTYPE_F16 && view->skel_dtype != KVL_DTYPE_BF16))
+        return KVL_ERR_ARG;
+    return KVL_OK;
 }
 
+/*@ requires view == \null || \valid_read(view);
+    assigns \nothing;
+    ensures \result == KVL_OK || \result == KVL_ERR_ARG || \result == KVL_ERR_OVERFLOW ||
+            \result == KVL_ERR_BUFFER;
+    ensures \result == KVL_OK ==> view != \null && out != \null && out_dtype <= KVL_DTYPE_BF16 &&
+              n * view->dim * (out_dtype == KVL_DTYPE_F32 ? 4 : 2) <= out_cap;
+*/
 static int check_out(const kvl_chunk_view *view, kvl_dtype out_dtype, const void *out,
                      size_t out_cap, uint32_t n)
 {
@@ -351,6 +384,11 @@ static int check_out(const kvl_chunk_view *view, kvl_dtype out_dtype, const void
     return KVL_OK;
 }
 
+/*@ requires view == \null || (\valid_read(view) && kvl_chunk_view_ok(view));
+    requires out == \null || \valid((uint8_t *)out + (0 .. out_cap - 1));
+    requires view != \null && out != \null ==> kvl_chunk_view_sep(view, (uint8_t *)out, out_cap);
+    assigns ((uint8_t *)out)[0 .. out_cap - 1];
+*/
 kvl_status kvl_chunk_decode(const kvl_chunk_view *view, kvl_dtype out_dtype, void *out,
                             size_t out_cap)
 {
@@ -359,12 +397,19 @@ kvl_status kvl_chunk_decode(const kvl_chunk_view *view, kvl_dtype out_dtype, voi
     if (st != KVL_OK)
         return (kvl_status)st;
     st = view_layout(view, &L);
-    if (st == KVL_OK)
-        st = kvl_active_kernels()->decode_records(&L, view->mean, view->basis, view->records,
-                                                  view->n_vectors, out_dtype, out);
-    return (kvl_status)st;
+    if (st != KVL_OK)
+        return (kvl_status)st;
+    /*@ calls kvl_ref_decode_records; */
+    return (kvl_status)kvl_active_kernels()->decode_records(&L, view->mean, view->basis,
+                                                            view->records, view->n_vectors,
+                                                            out_dtype, out);
 }
 
+/*@ requires view == \null || (\valid_read(view) && kvl_chunk_view_ok(view));
+    requires out == \null || \valid((uint8_t *)out + (0 .. out_cap - 1));
+    requires view != \null && out != \null ==> kvl_chunk_view_sep(view, (uint8_t *)out, out_cap);
+    assigns ((uint8_t *)out)[0 .. out_cap - 1];
+*/
 kvl_status kvl_chunk_decode_vector(const kvl_chunk_view *view, uint32_t i, kvl_dtype out_dtype,
                                    void *out, size_t out_cap)
 {
@@ -377,6 +422,8 @@ kvl_status kvl_chunk_decode_vector(const kvl_chunk_view *view, uint32_t i, kvl_d
     st = view_layout(view, &L);
     if (st != KVL_OK)
         return (kvl_status)st;
+    /*@ assert (i + 1) * (integer)view->record_bytes <= view->n_vectors * (integer)view->record_bytes; */
+    /*@ calls kvl_ref_decode_records; */
     return (kvl_status)kvl_active_kernels()->decode_records(
         &L, view->mean, view->basis, view->records + (size_t)i * view->record_bytes, 1u, out_dtype, out);
 }
@@ -388,8 +435,9 @@ kvl_status kvl_chunk_validate(const kvl_chunk_view *view)
     if (!view)
         return KVL_ERR_ARG;
     st = view_layout(view, &L);
-    if (st == KVL_OK)
-        st = kvl_active_kernels()->validate_records(&L, view->mean, view->basis, view->records,
-                                                    view->n_vectors);
-    return (kvl_status)st;
+    if (st != KVL_OK)
+        return (kvl_status)st;
+    /*@ calls kvl_ref_validate_records; */
+    return (kvl_status)kvl_active_kernels()->validate_records(&L, view->mean, view->basis,
+                                                              view->records, view->n_vectors);
 }

@@ -31,6 +31,7 @@ static uint32_t ue8m0_from_target(float t)
     return (uint32_t)(e + 127);
 }
 
+/*@ assigns \nothing; */
 static float ue8m0_value(uint32_t E)
 {
     /* 2^(E-127): E >= 1 is a normal binary32 power of two; E == 0 is 2^-127,
@@ -94,6 +95,21 @@ int kvl_fp8_encode_vector(const kvl_layout *L, const float *x, uint8_t *rec)
 
 /* Read block scale (spec §6.3) from sr; KVL_ERR_FIELD for a negative or
  * non-finite scale or the UE8M0 NaN code 0xFF. */
+/*@ // bits of one stored block scale (spec §6.3): F32, UE8M0, F16
+    logic integer kvl_scale_bits(integer fmt) = fmt == KVL_FP8_SCALE_F32 ? 32 :
+                                               fmt == KVL_FP8_SCALE_UE8M0 ? 8 : 16;
+*/
+/*@ requires \valid_read(L) && L->p.fp8_scale <= KVL_FP8_SCALE_F16;
+    requires kvl_br_ok(sr) && \valid(s) && \separated(s, sr);
+    assigns sr->pos, sr->err, *s;
+    ensures kvl_br_ok(sr);
+    ensures sr->buf == \old(sr->buf) && sr->size_bits == \old(sr->size_bits);
+    ensures \result == KVL_OK || \result == KVL_ERR_FIELD;
+    behavior read:
+      assumes sr->err == KVL_OK && sr->pos + kvl_scale_bits(L->p.fp8_scale) <= sr->size_bits;
+      ensures sr->pos == \old(sr->pos) + kvl_scale_bits(L->p.fp8_scale);
+      ensures sr->err == KVL_OK;
+*/
 static int read_scale(const kvl_layout *L, kvl_bitreader *sr, float *s)
 {
     switch (L->p.fp8_scale) {
@@ -121,29 +137,45 @@ static int read_scale(const kvl_layout *L, kvl_bitreader *sr, float *s)
     }
 }
 
-/* Decode (out != NULL) or validate only (out == NULL). */
+/* Decode (out != NULL) or validate only (out == NULL). Value k uses the
+ * scale of block k / B, read when its block starts. */
 int kvl_fp8_decode_vector(const kvl_layout *L, const uint8_t *rec, float *out)
 {
     const uint32_t B = L->p.fp8_block;
-    uint32_t blk, i;
+    uint32_t k, i;
+    float s = 0.0f;
     kvl_bitreader sr, cr;
     kvl_br_init(&sr, rec, L->record_bytes);
     kvl_br_init(&cr, rec, L->record_bytes);
     kvl_br_seek(&cr, (uint64_t)L->fp8_blocks * L->scale_bytes * 8u);
-    for (blk = 0; blk < L->fp8_blocks; blk++) {
-        float s = 0.0f;
-        int st = read_scale(L, &sr, &s);
-        if (st != KVL_OK)
-            return st;
-        for (i = 0; i < B; i++) {
-            uint8_t code = (uint8_t)kvl_br_get(&cr, 8);
-            if ((code & 0x7Fu) == 0x7Fu)
-                return KVL_ERR_FIELD; /* E4M3FN NaN codes are never written */
-            if (out)
-                out[(size_t)blk * B + i] = kvl_e4m3_to_f32(code) * s;
+    /*@ loop invariant 0 <= k <= L->fp8_dims;
+        loop invariant sr_ok: kvl_br_ok(&sr);
+        loop invariant cr_ok: kvl_br_ok(&cr);
+        loop invariant sr.err == KVL_OK || sr.err == KVL_ERR_TRUNCATED;
+        loop invariant cr.err == KVL_OK || cr.err == KVL_ERR_TRUNCATED;
+        loop assigns k, s, sr.pos, sr.err, cr.pos, cr.err, out[0 .. L->dim - 1];
+        loop variant L->fp8_dims - k;
+    */
+    for (k = 0; k < L->fp8_dims; k++) {
+        uint8_t code;
+        if (k % B == 0u) {
+            int st = read_scale(L, &sr, &s);
+            if (st != KVL_OK)
+                return st;
         }
+        code = (uint8_t)kvl_br_get(&cr, 8);
+        if ((code & 0x7Fu) == 0x7Fu)
+            return KVL_ERR_FIELD; /* E4M3FN NaN codes are never written */
+        if (out)
+            out[k] = kvl_e4m3_to_f32(code) * s;
     }
     if (L->p.fp8_split_rope) {
+        /*@ loop invariant L->fp8_dims <= i <= L->dim;
+            loop invariant kvl_br_ok(&cr);
+            loop invariant cr.err == KVL_OK || cr.err == KVL_ERR_TRUNCATED;
+            loop assigns i, cr.pos, cr.err, out[0 .. L->dim - 1];
+            loop variant L->dim - i;
+        */
         for (i = L->fp8_dims; i < L->dim; i++) {
             float v = kvl_bf16_to_f32((uint16_t)kvl_br_get(&cr, 16));
             if (!kvl_f32_is_finite(v))

@@ -19,7 +19,7 @@ static float abs_f32(float x) { return kvl_bits_to_f32(kvl_f32_to_bits(x) & 0x7F
 /* ---- §7.3 skeleton values --------------------------------------------- */
 float kvl_skel_load(const uint8_t *p, uint8_t skel_dtype, size_t j)
 {
-    uint16_t h = (uint16_t)(p[2u * j] | (p[2u * j + 1u] << 8));
+    uint16_t h = (uint16_t)(p[2u * j] | ((unsigned)p[2u * j + 1u] << 8));
     return skel_dtype == KVL_DTYPE_BF16 ? kvl_bf16_to_f32(h) : kvl_f16_to_f32(h);
 }
 
@@ -158,22 +158,34 @@ int kvl_lattice_decode_vector(const kvl_layout *L, const uint8_t *mean, const ui
 {
     const uint32_t d = L->dim, K = L->p.outliers, bd = L->lat.block_dim;
     const int32_t q = (int32_t)L->lat.q;
-    int32_t k[KVL_LATTICE_MAX_DIM];
-    float coef[KVL_MAX_RANK];
-    uint32_t slot_idx[KVL_MAX_OUTLIERS];
-    int32_t slot_corr[KVL_MAX_OUTLIERS];
+    /* Zero-initialised: only elements written below are read, but EVA (the
+     * whole-decoder analysis, proof/README.md) cannot relate the read and
+     * write index ranges; zeroing makes every read trivially initialised. */
+    int32_t k[KVL_LATTICE_MAX_DIM] = {0};
+    float coef[KVL_MAX_RANK] = {0};
+    uint32_t slot_idx[KVL_MAX_OUTLIERS] = {0};
+    int32_t slot_corr[KVL_MAX_OUTLIERS] = {0};
     uint32_t n_slots = 0, i, j, b, sbits;
     int empty_seen = 0, st;
     float s;
     kvl_bitreader br;
 
     kvl_br_init(&br, rec, L->record_bytes);
+    /*@ assert dims: kvl_pow2_512(d) && 8 <= d && d % 8 == 0; */
+    /*@ assert blocks: (bd == 4 && L->p.lattice == KVL_LATTICE_D4 && 1 <= q <= 4095) ||
+                       (bd == 8 && L->p.lattice == KVL_LATTICE_E8 && 1 <= q <= 127); */
     /* Step 1: scale: binary32 with sign 0, finite (zero allowed). */
     sbits = (uint32_t)kvl_br_get(&br, 32);
     if ((sbits >> 31) != 0u || (sbits & 0x7F800000u) == 0x7F800000u)
         return KVL_ERR_FIELD;
     s = kvl_bits_to_f32(sbits);
     /* Step 2: skeleton coefficients, finite. */
+    /*@ loop invariant 0 <= j <= L->rank;
+        loop invariant kvl_br_ok(&br) && br.buf == rec;
+        loop invariant br.err == KVL_OK || br.err == KVL_ERR_TRUNCATED;
+        loop assigns j, coef[0 .. KVL_MAX_RANK - 1], br.pos, br.err;
+        loop variant L->rank - j;
+    */
     for (j = 0; j < L->rank; j++) {
         uint16_t h = (uint16_t)kvl_br_get(&br, 16);
         coef[j] = L->skel_dtype == KVL_DTYPE_BF16 ? kvl_bf16_to_f32(h) : kvl_f16_to_f32(h);
@@ -182,10 +194,22 @@ int kvl_lattice_decode_vector(const kvl_layout *L, const uint8_t *mean, const ui
     }
     /* Step 3: outlier slots, canonical: used slots first with strictly
      * increasing indices, correction in [-32767, 32767] \ {0}; empty slots are
-     * all-zero. */
+     * all-zero. idx >= d cannot happen (index_bits == log2 d): the test lets
+     * the proof see that without a bound on kvl_br_get's result. */
+    /*@ loop invariant 0 <= j <= K && 0 <= n_slots <= j;
+        loop invariant kvl_br_ok(&br) && br.buf == rec;
+        loop invariant br.err == KVL_OK || br.err == KVL_ERR_TRUNCATED;
+        loop invariant \forall integer m; 0 <= m < n_slots ==> slot_idx[m] < d;
+        loop invariant \forall integer m; 0 <= m < n_slots ==>
+                         -KVL_OUTLIER_CORR_MAX <= slot_corr[m] <= KVL_OUTLIER_CORR_MAX;
+        loop invariant \forall integer m; 0 < m < n_slots ==> slot_idx[m - 1] < slot_idx[m];
+        loop assigns j, n_slots, empty_seen, slot_idx[0 .. KVL_MAX_OUTLIERS - 1],
+                     slot_corr[0 .. KVL_MAX_OUTLIERS - 1], br.pos, br.err;
+        loop variant K - j;
+    */
     for (j = 0; j < K; j++) {
         uint32_t idx = (uint32_t)kvl_br_get(&br, L->index_bits);
-        uint32_t raw = (uint32_t)kvl_br_get(&br, 16);
+        uint16_t raw = (uint16_t)kvl_br_get(&br, 16);
         int32_t corr = raw >= 0x8000u ? (int32_t)raw - 0x10000 : (int32_t)raw;
         if (corr == 0) {
             if (idx != 0u)
@@ -193,20 +217,33 @@ int kvl_lattice_decode_vector(const kvl_layout *L, const uint8_t *mean, const ui
             empty_seen = 1;
             continue;
         }
-        if (empty_seen || corr < -KVL_OUTLIER_CORR_MAX ||
+        if (empty_seen || corr < -KVL_OUTLIER_CORR_MAX || idx >= d ||
             (n_slots > 0u && idx <= slot_idx[n_slots - 1u]))
             return KVL_ERR_FIELD;
         slot_idx[n_slots] = idx;
         slot_corr[n_slots] = corr;
         n_slots++;
     }
-    /* Step 4: block indices -> codes; an index >= count is an error. */
+    /* Step 4: block indices -> codes; an index >= count is an error. Codes
+     * are in [-unit*Q, unit*Q], |k_i| <= 4095. */
+    /*@ loop invariant 0 <= b <= d && b % 4 == 0 && (bd == 8 ==> b % 8 == 0);
+        loop invariant kvl_br_ok(&br) && br.buf == rec;
+        loop invariant br.err == KVL_OK || br.err == KVL_ERR_TRUNCATED;
+        loop invariant \forall integer i; 0 <= i < b ==> -4095 <= k[i] <= 4095;
+        loop assigns b, st, k[0 .. d - 1], br.pos, br.err;
+        loop variant d - b;
+    */
     for (b = 0; b < d; b += bd) {
         uint64_t idx = kvl_br_get(&br, L->lat.width);
         if (br.err != KVL_OK)
             return br.err;
-        st = L->p.lattice == KVL_LATTICE_D4 ? kvl_d4_unrank(idx, q, k + b)
-                                            : kvl_e8_unrank(idx, q, k + b);
+        if (L->p.lattice == KVL_LATTICE_D4) {
+            st = kvl_d4_unrank(idx, q, k + b);
+            /*@ assert d4_codes: st == KVL_OK ==> \forall integer i; 0 <= i < 4 ==> -4095 <= k[b + i] <= 4095; */
+        } else {
+            st = kvl_e8_unrank(idx, q, k + b);
+            /*@ assert e8_codes: st == KVL_OK ==> \forall integer i; 0 <= i < 8 ==> -4095 <= k[b + i] <= 4095; */
+        }
         if (st != KVL_OK)
             return st;
     }
@@ -217,17 +254,35 @@ int kvl_lattice_decode_vector(const kvl_layout *L, const uint8_t *mean, const ui
         return br.err;
     if (!out)
         return KVL_OK;
-    /* Step 6: corrections (sum |k_i| < 2^24, spec §7.8). */
+    /* Step 6: corrections (sum |k_i| < 2^24, spec §7.8). Slot indices are
+     * strictly increasing, so each k_i gets at most one: |k_i| <= 4095 + 32767. */
+    /*@ loop invariant 0 <= j <= n_slots;
+        loop invariant \forall integer i; 0 <= i < d ==> -36862 <= k[i] <= 36862;
+        loop invariant \forall integer i; 0 <= i < d && j < n_slots && slot_idx[j] <= i ==>
+                         -4095 <= k[i] <= 4095;
+        loop assigns j, k[0 .. d - 1];
+        loop variant n_slots - j;
+    */
     for (j = 0; j < n_slots; j++)
         k[slot_idx[j]] += slot_corr[j];
     /* Step 7: integer inverse transform (the WHT is its own inverse up to d). */
     kvl_fwht_i32(k, d);
     /* Step 8: one multiply, then the skeleton in fixed order. */
+    /*@ loop invariant 0 <= i <= d;
+        loop assigns i, j, out[0 .. d - 1];
+        loop variant d - i;
+    */
     for (i = 0; i < d; i++) {
         float v = (float)k[i] * s;
         if (mean)
             v = v + kvl_skel_load(mean, L->skel_dtype, i);
+        /*@ loop invariant 0 <= j <= L->rank;
+            loop assigns j, v;
+            loop variant L->rank - j;
+        */
         for (j = 0; j < L->rank; j++) {
+            /*@ assert row_sign: 0 <= (L->rank - 1 - j) * d && 0 <= (64 - L->rank) * d; */
+            /*@ assert row_in: j * d + i < L->rank * d <= 64 * 512; */
             float prod = coef[j] * kvl_skel_load(basis, L->skel_dtype, (size_t)j * d + i);
             v = v + prod;
         }

@@ -39,6 +39,14 @@ int kvl_raw_decode_vector(const kvl_layout *L, const uint8_t *rec, float *out)
     uint32_t i;
     kvl_bitreader br;
     kvl_br_init(&br, rec, L->record_bytes);
+    /* the record holds exactly dim values: every read is inside it */
+    /*@ loop invariant 0 <= i <= L->dim;
+        loop invariant kvl_br_ok(&br) && br.buf == rec && br.size_bits == 8 * L->record_bytes;
+        loop invariant br.err == KVL_OK;
+        loop invariant br.pos == 8 * i * (L->p.raw_dtype == KVL_DTYPE_F32 ? 4 : 2);
+        loop assigns i, br.pos, br.err, out[0 .. L->dim - 1];
+        loop variant L->dim - i;
+    */
     for (i = 0; i < L->dim; i++) {
         float v;
         if (L->p.raw_dtype == KVL_DTYPE_F32)

@@ -77,8 +77,44 @@ const kvl_kernels *kvl_active_kernels(void);
 /* Reference batch loops (ref/records.c), also the reference table entries. */
 int kvl_ref_encode_records(const kvl_layout *L, const float *mean, const float *basis,
                            const float *xs, uint32_t n, void *scratch, uint8_t *records);
+/*@ requires \valid_read(L);
+    requires kvl_layout_raw_ok(L) || kvl_layout_fp8_ok(L) ||
+             (kvl_layout_lattice_ok(L) &&
+              (L->skel_dtype == KVL_DTYPE_F16 || L->skel_dtype == KVL_DTYPE_BF16));
+    requires n <= KVL_MAX_CHUNK_LEN;
+    requires \valid_read(records + (0 .. n * L->record_bytes - 1));
+    requires L->p.mode == KVL_MODE_LATTICE ==> mean == \null || \valid_read(mean + (0 .. 2 * L->dim - 1));
+    requires L->p.mode == KVL_MODE_LATTICE && L->rank > 0 ==>
+               \valid_read(basis + (0 .. 2 * L->rank * L->dim - 1));
+    requires out_dtype <= KVL_DTYPE_BF16;
+    requires \valid((uint8_t *)out + (0 .. n * L->dim * (out_dtype == KVL_DTYPE_F32 ? 4 : 2) - 1));
+    requires \separated((uint8_t *)out + (0 .. n * L->dim * (out_dtype == KVL_DTYPE_F32 ? 4 : 2) - 1),
+                        L, records + (0 .. n * L->record_bytes - 1));
+    requires L->p.mode == KVL_MODE_LATTICE && mean != \null ==>
+               \separated((uint8_t *)out + (0 .. n * L->dim * (out_dtype == KVL_DTYPE_F32 ? 4 : 2) - 1),
+                          mean + (0 .. 2 * L->dim - 1));
+    requires L->p.mode == KVL_MODE_LATTICE && L->rank > 0 ==>
+               \separated((uint8_t *)out + (0 .. n * L->dim * (out_dtype == KVL_DTYPE_F32 ? 4 : 2) - 1),
+                          basis + (0 .. 2 * L->rank * L->dim - 1));
+    assigns ((uint8_t *)out)[0 .. n * L->dim * (out_dtype == KVL_DTYPE_F32 ? 4 : 2) - 1];
+    ensures \result == KVL_OK || \result == KVL_ERR_FIELD || \result == KVL_ERR_RESERVED ||
+            \result == KVL_ERR_TRUNCATED || \result == KVL_ERR_INDEX || \result == KVL_ERR_RANGE;
+*/
 int kvl_ref_decode_records(const kvl_layout *L, const uint8_t *mean, const uint8_t *basis,
                            const uint8_t *records, uint32_t n, uint32_t out_dtype, void *out);
+/*@ requires \valid_read(L);
+    requires kvl_layout_raw_ok(L) || kvl_layout_fp8_ok(L) ||
+             (kvl_layout_lattice_ok(L) &&
+              (L->skel_dtype == KVL_DTYPE_F16 || L->skel_dtype == KVL_DTYPE_BF16));
+    requires n <= KVL_MAX_CHUNK_LEN;
+    requires \valid_read(records + (0 .. n * L->record_bytes - 1));
+    requires L->p.mode == KVL_MODE_LATTICE ==> mean == \null || \valid_read(mean + (0 .. 2 * L->dim - 1));
+    requires L->p.mode == KVL_MODE_LATTICE && L->rank > 0 ==>
+               \valid_read(basis + (0 .. 2 * L->rank * L->dim - 1));
+    assigns \nothing;
+    ensures \result == KVL_OK || \result == KVL_ERR_FIELD || \result == KVL_ERR_RESERVED ||
+            \result == KVL_ERR_TRUNCATED || \result == KVL_ERR_INDEX;
+*/
 int kvl_ref_validate_records(const kvl_layout *L, const uint8_t *mean, const uint8_t *basis,
                              const uint8_t *records, uint32_t n);
 

@@ -184,7 +184,12 @@ typedef struct kvl_lattice_info {
 } kvl_lattice_info;
 
 /*@ // Codebook sizes of spec §7.6 (R = 2Q + 1, M = 2Q).
-    logic integer kvl_ipow(integer x, integer k) = k <= 0 ? 1 : x * kvl_ipow(x, k - 1);
+    // x^k for 0 <= k <= 8 (the only exponents used); by cases, not recursive,
+    // so that the provers cannot unfold it without end.
+    logic integer kvl_ipow(integer x, integer k) =
+      k <= 0 ? 1 : k == 1 ? x : k == 2 ? x * x : k == 3 ? x * x * x : k == 4 ? x * x * x * x :
+      k == 5 ? x * x * x * x * x : k == 6 ? x * x * x * x * x * x :
+      k == 7 ? x * x * x * x * x * x * x : x * x * x * x * x * x * x * x;
     logic integer kvl_d4_count(integer q) = (kvl_ipow(2 * q + 1, 4) + 1) / 2;
     logic integer kvl_e8_count_int(integer q) = (kvl_ipow(2 * q + 1, 8) + 1) / 2;
     logic integer kvl_e8_count(integer q) = kvl_e8_count_int(q) + kvl_ipow(2 * q, 8) / 2;
@@ -201,11 +206,14 @@ typedef struct kvl_lattice_info {
     ensures \result == KVL_OK ==> info->count >= 1;
     ensures \result == KVL_OK && lattice == KVL_LATTICE_D4 ==>
               1 <= q <= KVL_MAX_Q_D4 && info->lattice == KVL_LATTICE_D4 &&
-              info->block_dim == 4 && info->unit == 1 && info->count == kvl_d4_count(q);
+              info->block_dim == 4 && info->unit == 1 && info->count == kvl_d4_count(q) &&
+              kvl_ipow(2 * q + 1, 4) <= 4501401006735361;
     ensures \result == KVL_OK && lattice == KVL_LATTICE_E8 ==>
               1 <= q <= KVL_MAX_Q_E8 && info->lattice == KVL_LATTICE_E8 &&
               info->block_dim == 8 && info->unit == 2 && info->count == kvl_e8_count(q);
     ensures \result == KVL_OK ==> lattice == KVL_LATTICE_D4 || lattice == KVL_LATTICE_E8;
+    ensures info != \null && lattice == KVL_LATTICE_D4 && 1 <= q <= KVL_MAX_Q_D4 ==> \result == KVL_OK;
+    ensures info != \null && lattice == KVL_LATTICE_E8 && 1 <= q <= KVL_MAX_Q_E8 ==> \result == KVL_OK;
 */
 int kvl_lattice_get_info(uint32_t lattice, uint32_t q, kvl_lattice_info *info);
 
@@ -239,6 +247,7 @@ uint64_t kvl_e8_rank(const int32_t *w, int32_t q);
     ensures \result == KVL_OK ==> 1 <= q <= KVL_MAX_Q_D4 && idx < kvl_d4_count(q);
     ensures 1 <= q <= KVL_MAX_Q_D4 && idx >= kvl_d4_count(q) ==> \result != KVL_OK;
     ensures \result == KVL_OK ==> \forall integer i; 0 <= i < 4 ==> -q <= c[i] <= q;
+    ensures 1 <= q <= KVL_MAX_Q_D4 ==> \result == KVL_OK || \result == KVL_ERR_INDEX;
 */
 int kvl_d4_unrank(uint64_t idx, int32_t q, int32_t *c);
 /*@ requires \valid(w + (0 .. 7));
@@ -249,6 +258,7 @@ int kvl_d4_unrank(uint64_t idx, int32_t q, int32_t *c);
     ensures \result == KVL_OK ==> 1 <= q <= KVL_MAX_Q_E8 && idx < kvl_e8_count(q);
     ensures 1 <= q <= KVL_MAX_Q_E8 && idx >= kvl_e8_count(q) ==> \result != KVL_OK;
     ensures \result == KVL_OK ==> \forall integer i; 0 <= i < 8 ==> -2 * q <= w[i] <= 2 * q;
+    ensures 1 <= q <= KVL_MAX_Q_E8 ==> \result == KVL_OK || \result == KVL_ERR_INDEX;
 */
 int kvl_e8_unrank(uint64_t idx, int32_t q, int32_t *w);
 
@@ -296,6 +306,79 @@ typedef struct kvl_layout {
     uint32_t scale_bytes;  /* 4 (F32), 1 (UE8M0), 2 (F16) */
 } kvl_layout;
 
+/*@ // 2^b for 0 <= b <= 9, and the pairs (d, log2 d) of the LATTICE dimensions.
+    logic integer kvl_p2(integer b) =
+      b == 0 ? 1 : b == 1 ? 2 : b == 2 ? 4 : b == 3 ? 8 : b == 4 ? 16 : b == 5 ? 32 :
+      b == 6 ? 64 : b == 7 ? 128 : b == 8 ? 256 : 512;
+    predicate kvl_log2_of(integer d, integer b) =
+      (d == 8 && b == 3) || (d == 16 && b == 4) || (d == 32 && b == 5) || (d == 64 && b == 6) ||
+      (d == 128 && b == 7) || (d == 256 && b == 8) || (d == 512 && b == 9);
+    // Record size fields of every accepted layout (spec §5.3).
+    predicate kvl_layout_size_ok(kvl_layout *L) =
+      1 <= L->dim <= KVL_MAX_DIM && L->record_bits <= 0xFFFFFFF8 &&
+      L->record_bytes == (L->record_bits + 7) / 8;
+    // The mode-specific fields of a LATTICE layout (spec §7.1): what the
+    // record decoder relies on. (The record bit count itself, a sum of
+    // products of fields, is not part of the contract: with it in the
+    // context z3/cvc5 time out on nonlinear arithmetic; the decoders only
+    // need record_bits <= 8 * record_bytes, and the bit reader is
+    // bounds-checked.) Every predicate here is linear (products and
+    // quotients of two fields written per case): a nonlinear definition in a
+    // goal's context makes z3/cvc5 time out on unrelated goals.
+    predicate kvl_layout_lattice_fields(kvl_layout *L) =
+      L->p.mode == KVL_MODE_LATTICE &&
+      kvl_log2_of(L->dim, L->index_bits) && L->slot_bits == L->index_bits + 16 &&
+      ((L->p.lattice == KVL_LATTICE_D4 && L->lat.block_dim == 4 && L->lat.unit == 1 &&
+        L->lat.q == L->p.q && 1 <= L->lat.q <= KVL_MAX_Q_D4 && 4 * L->n_blocks == L->dim) ||
+       (L->p.lattice == KVL_LATTICE_E8 && L->lat.block_dim == 8 && L->lat.unit == 2 &&
+        L->lat.q == L->p.q && 1 <= L->lat.q <= KVL_MAX_Q_E8 && 8 * L->n_blocks == L->dim)) &&
+      L->lat.width <= 64 &&
+      L->p.outliers <= KVL_MAX_OUTLIERS && 4 * L->p.outliers <= L->dim &&
+      L->rank <= KVL_MAX_RANK && L->rank < L->dim && L->has_mean <= 1;
+    predicate kvl_layout_lattice_ok(kvl_layout *L) =
+      kvl_layout_size_ok(L) && kvl_layout_lattice_fields(L);
+    // A RAW layout (spec §6.1).
+    predicate kvl_layout_raw_fields(kvl_layout *L) =
+      L->p.mode == KVL_MODE_RAW && L->p.raw_dtype <= KVL_DTYPE_BF16;
+    predicate kvl_layout_raw_ok(kvl_layout *L) =
+      kvl_layout_size_ok(L) && kvl_layout_raw_fields(L) &&
+      (L->p.raw_dtype == KVL_DTYPE_F32 ? L->record_bits == 32 * L->dim
+                                       : L->record_bits == 16 * L->dim);
+    // An FP8 layout (spec §6.2).
+    predicate kvl_layout_fp8_fields(kvl_layout *L) =
+      L->p.mode == KVL_MODE_FP8 &&
+      L->p.fp8_scale <= KVL_FP8_SCALE_F16 && L->p.fp8_split_rope <= 1 &&
+      L->fp8_dims == (L->p.fp8_split_rope ? L->dim - 64 : L->dim) &&
+      (L->p.fp8_split_rope ==> L->dim > 64) &&
+      ((L->p.fp8_block == 32 && 32 * L->fp8_blocks == L->fp8_dims) ||
+       (L->p.fp8_block == 64 && 64 * L->fp8_blocks == L->fp8_dims) ||
+       (L->p.fp8_block == 128 && 128 * L->fp8_blocks == L->fp8_dims)) &&
+      L->scale_bytes == (L->p.fp8_scale == KVL_FP8_SCALE_F32 ? 4 :
+                         L->p.fp8_scale == KVL_FP8_SCALE_UE8M0 ? 1 : 2);
+    predicate kvl_layout_fp8_ok(kvl_layout *L) =
+      kvl_layout_size_ok(L) && kvl_layout_fp8_fields(L);
+*/
+/*@ // the layout's parameters are a copy of *p (field by field)
+    predicate kvl_params_copy(kvl_chunk_params *a, kvl_chunk_params *b) =
+      a->mode == b->mode && a->raw_dtype == b->raw_dtype && a->fp8_block == b->fp8_block &&
+      a->fp8_scale == b->fp8_scale && a->fp8_split_rope == b->fp8_split_rope &&
+      a->lattice == b->lattice && a->q == b->q && a->outliers == b->outliers &&
+      a->skeleton == b->skeleton && a->rank == b->rank;
+*/
+/* KVL_OK, KVL_ERR_FIELD (a value outside its range) or KVL_ERR_OVERFLOW. */
+/*@ requires \valid(L) && \valid_read(p) && \separated(L, p);
+    assigns *L;
+    ensures \result == KVL_OK || \result == KVL_ERR_FIELD || \result == KVL_ERR_OVERFLOW;
+    ensures lay_dim: \result == KVL_OK ==> L->dim == dim;
+    ensures lay_p: \result == KVL_OK ==> kvl_params_copy(&L->p, p);
+    ensures lay_size: \result == KVL_OK ==> kvl_layout_size_ok(L);
+    ensures \result == KVL_OK ==> L->p.mode == KVL_MODE_RAW || L->p.mode == KVL_MODE_FP8 ||
+                                   L->p.mode == KVL_MODE_LATTICE;
+    ensures \result == KVL_OK && L->p.mode == KVL_MODE_RAW ==> kvl_layout_raw_ok(L);
+    ensures \result == KVL_OK && L->p.mode == KVL_MODE_FP8 ==> kvl_layout_fp8_ok(L);
+    ensures \result == KVL_OK && L->p.mode == KVL_MODE_LATTICE ==>
+              kvl_layout_lattice_ok(L) && L->rank == rank && L->has_mean == has_mean;
+*/
 int kvl_layout_make(uint32_t dim, const kvl_chunk_params *p, uint32_t rank, uint32_t has_mean,
                     kvl_layout *L);
 
@@ -305,11 +388,33 @@ int kvl_layout_make(uint32_t dim, const kvl_chunk_params *p, uint32_t rank, uint
  * stored dtype (mean may be NULL, basis rank L->rank) and scratch of
  * 3*dim 4-byte elements. */
 int kvl_raw_encode_vector(const kvl_layout *L, const float *x, uint8_t *rec);
+/*@ requires \valid_read(L) && kvl_layout_raw_ok(L);
+    requires \valid_read(rec + (0 .. L->record_bytes - 1));
+    requires out == \null || \valid(out + (0 .. L->dim - 1));
+    requires out != \null ==> \separated(out + (0 .. L->dim - 1), L, rec + (0 .. L->record_bytes - 1));
+    assigns out[0 .. L->dim - 1];
+    ensures \result == KVL_OK || \result == KVL_ERR_FIELD;
+*/
 int kvl_raw_decode_vector(const kvl_layout *L, const uint8_t *rec, float *out);
 int kvl_fp8_encode_vector(const kvl_layout *L, const float *x, uint8_t *rec);
+/*@ requires \valid_read(L) && kvl_layout_fp8_ok(L);
+    requires \valid_read(rec + (0 .. L->record_bytes - 1));
+    requires out == \null || \valid(out + (0 .. L->dim - 1));
+    requires out != \null ==> \separated(out + (0 .. L->dim - 1), L, rec + (0 .. L->record_bytes - 1));
+    assigns out[0 .. L->dim - 1];
+    ensures \result == KVL_OK || \result == KVL_ERR_FIELD || \result == KVL_ERR_TRUNCATED;
+*/
 int kvl_fp8_decode_vector(const kvl_layout *L, const uint8_t *rec, float *out);
 /* Value j of an already validated RAW / FP8 record, as f32 (random access). */
+/*@ requires \valid_read(L) && kvl_layout_raw_ok(L) && j < L->dim;
+    requires \valid_read(rec + (0 .. L->record_bytes - 1));
+    assigns \nothing;
+*/
 float kvl_raw_value(const kvl_layout *L, const uint8_t *rec, uint32_t j);
+/*@ requires \valid_read(L) && kvl_layout_fp8_ok(L) && j < L->dim;
+    requires \valid_read(rec + (0 .. L->record_bytes - 1));
+    assigns \nothing;
+*/
 float kvl_fp8_value(const kvl_layout *L, const uint8_t *rec, uint32_t j);
 /* LATTICE encode: mean (dim) / basis (rank*dim) are the stored skeleton
  * values as f32 (mean NULL when absent); scratch holds 3*dim 4-byte elements. */
@@ -317,9 +422,26 @@ int kvl_lattice_encode_vector(const kvl_layout *L, const float *mean, const floa
                               const float *x, void *scratch, uint8_t *rec);
 /* LATTICE decode: mean/basis are the chunk's stored 16-bit skeleton bytes
  * (L->skel_dtype; NULL when absent). out == NULL: validate only. */
+/*@ requires \valid_read(L) && kvl_layout_lattice_ok(L);
+    requires L->skel_dtype == KVL_DTYPE_F16 || L->skel_dtype == KVL_DTYPE_BF16;
+    requires \valid_read(rec + (0 .. L->record_bytes - 1));
+    requires mean == \null || \valid_read(mean + (0 .. 2 * L->dim - 1));
+    requires L->rank > 0 ==> \valid_read(basis + (0 .. 2 * L->rank * L->dim - 1));
+    requires out == \null || \valid(out + (0 .. L->dim - 1));
+    requires out != \null ==> \separated(out + (0 .. L->dim - 1), L, rec + (0 .. L->record_bytes - 1));
+    requires out != \null && mean != \null ==> \separated(out + (0 .. L->dim - 1), mean + (0 .. 2 * L->dim - 1));
+    requires out != \null && L->rank > 0 ==> \separated(out + (0 .. L->dim - 1), basis + (0 .. 2 * L->rank * L->dim - 1));
+    assigns out[0 .. L->dim - 1];
+    ensures \result == KVL_OK || \result == KVL_ERR_FIELD || \result == KVL_ERR_RESERVED ||
+            \result == KVL_ERR_TRUNCATED || \result == KVL_ERR_INDEX;
+*/
 int kvl_lattice_decode_vector(const kvl_layout *L, const uint8_t *mean, const uint8_t *basis,
                               const uint8_t *rec, float *out);
 /* Stored 16-bit skeleton value j of a little-endian array, as f32. */
+/*@ requires j <= 0x7FFFFFFFFFFFFFFE;
+    requires \valid_read(p + (2 * j .. 2 * j + 1));
+    assigns \nothing;
+*/
 float kvl_skel_load(const uint8_t *p, uint8_t skel_dtype, size_t j);
 
 /* ---- skeleton.c (spec §7.3, §10.3) ----------------------------------- */
@@ -334,10 +456,27 @@ uint16_t kvl_skel_bits(float x, uint8_t skel_dtype);
 float kvl_skel_round(float x, uint8_t skel_dtype);
 
 /* ---- dtype helpers (spec §2.2) ---------------------------------------- */
+/*@ assigns \nothing;
+    ensures \result == (dtype == KVL_DTYPE_F32 ? 4 : 2);
+*/
 uint32_t kvl_dtype_size(uint32_t dtype);
 /* Load element i of a dtype array as f32. */
+/*@ requires dtype <= KVL_DTYPE_BF16 && i <= 0x0FFFFFFFFFFFFFFF;
+    requires \valid_read((uint8_t *)src + ((dtype == KVL_DTYPE_F32 ? 4 : 2) * i ..
+                                           (dtype == KVL_DTYPE_F32 ? 4 : 2) * i +
+                                           (dtype == KVL_DTYPE_F32 ? 3 : 1)));
+    assigns \nothing;
+*/
 float kvl_load_as_f32(const void *src, uint32_t dtype, size_t i);
 /* Store f32 to element i of dtype array; KVL_ERR_RANGE if the result is not finite. */
+/*@ requires dtype <= KVL_DTYPE_BF16 && i <= 0x0FFFFFFFFFFFFFFF;
+    requires \valid((uint8_t *)dst + ((dtype == KVL_DTYPE_F32 ? 4 : 2) * i ..
+                                      (dtype == KVL_DTYPE_F32 ? 4 : 2) * i +
+                                      (dtype == KVL_DTYPE_F32 ? 3 : 1)));
+    assigns ((uint8_t *)dst)[(dtype == KVL_DTYPE_F32 ? 4 : 2) * i ..
+                             (dtype == KVL_DTYPE_F32 ? 4 : 2) * i + (dtype == KVL_DTYPE_F32 ? 3 : 1)];
+    ensures \result == KVL_OK || \result == KVL_ERR_RANGE;
+*/
 int kvl_store_from_f32(void *dst, uint32_t dtype, size_t i, float v);
 
 #endif /* KVL_INTERNAL_H */

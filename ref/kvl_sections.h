@@ -2,7 +2,10 @@
 #ifndef KVL_SECTIONS_H
 #define KVL_SECTIONS_H
 
+#include <stddef.h>
 #include <stdint.h>
+
+#include "kvl_internal.h"
 
 /* A section type is four ASCII bytes, read as a little-endian u32. */
 #define KVL_TAG(a, b, c, d) \
@@ -23,7 +26,74 @@
 
 extern const uint8_t kvl_magic[8];
 
+/* Parse a section header at sec[0 .. len-1] (spec §4.2): type, flags,
+ * body_len; checks that the whole section is present and its CRC. Reads only
+ * sec[0 .. len-1]. */
+/*@ requires len <= 0x1FFFFFFFFFFFFFFF;
+    requires \valid_read(sec + (0 .. len - 1));
+    requires \valid(type) && \valid(flags) && \valid(body_len);
+    requires \separated(type, flags, body_len);
+    requires \separated(sec + (0 .. len - 1), type, flags, body_len);
+    assigns *type, *flags, *body_len;
+    ensures \result == KVL_OK || \result == KVL_ERR_TRUNCATED || \result == KVL_ERR_CRC ||
+            \result == KVL_ERR_RESERVED;
+    ensures \result == KVL_OK ==> *body_len + KVL_SECTION_OVERHEAD <= len;
+*/
 int kvl_section_parse(const uint8_t *sec, size_t len, uint32_t *type, uint32_t *flags,
                       uint32_t *body_len);
+
+/*@ // A chunk view accepted from sec[0 .. len-1] (spec §5.1): the section,
+    // the skeleton and the records all lie inside the parsed bytes.
+    predicate kvl_chunk_view_in(kvl_chunk_view *v, uint8_t *sec, integer len) =
+      KVL_SECTION_OVERHEAD + KVL_CHUNK_HEADER_BYTES <= v->section_bytes <= len &&
+      1 <= v->dim <= KVL_MAX_DIM &&
+      1 <= v->n_vectors <= KVL_MAX_CHUNK_LEN && v->record_bytes >= 1 &&
+      v->has_mean <= 1 && v->params.rank <= KVL_MAX_RANK &&
+      (v->skel_dtype == KVL_DTYPE_F16 || v->skel_dtype == KVL_DTYPE_BF16) &&
+      (v->has_mean != 0 ==> v->mean == sec + 36) &&
+      (v->params.rank != 0 ==> v->basis == sec + 36 + 2 * v->dim * v->has_mean) &&
+      v->records == sec + 36 + 2 * v->dim * (v->has_mean + v->params.rank) &&
+      36 + 2 * v->dim * (v->has_mean + v->params.rank) + v->n_vectors * v->record_bytes + 4 ==
+        v->section_bytes;
+*/
+/*@ requires len <= 0x1FFFFFFFFFFFFFFF;
+    requires sec == \null || \valid_read(sec + (0 .. len - 1));
+    requires view == \null || \valid(view);
+    requires sec != \null && view != \null ==> \separated(view, sec + (0 .. len - 1));
+    assigns *view;
+    ensures \result == KVL_OK ==> sec != \null && view != \null;
+    ensures \result == KVL_OK ==> view->dim == dim && kvl_chunk_view_in(view, sec, len);
+*/
+kvl_status kvl_chunk_parse(const uint8_t *sec, size_t len, uint32_t dim, kvl_chunk_view *view);
+
+/*@ // A view the decoders can read (what kvl_chunk_view_in gives for a
+    // readable section): its records, and the skeleton values it names.
+    predicate kvl_chunk_view_ok(kvl_chunk_view *v) =
+      1 <= v->dim <= KVL_MAX_DIM && 1 <= v->n_vectors <= KVL_MAX_CHUNK_LEN &&
+      \valid_read(v->records + (0 .. v->n_vectors * v->record_bytes - 1)) &&
+      (v->mean == \null || \valid_read(v->mean + (0 .. 2 * v->dim - 1))) &&
+      (v->params.rank != 0 ==> \valid_read(v->basis + (0 .. 2 * v->params.rank * v->dim - 1)));
+    // The caller's output bytes out[0 .. cap-1] overlap nothing the view names.
+    predicate kvl_chunk_view_sep(kvl_chunk_view *v, uint8_t *out, integer cap) =
+      \separated(out + (0 .. cap - 1), v) &&
+      \separated(out + (0 .. cap - 1), v->records + (0 .. v->n_vectors * v->record_bytes - 1)) &&
+      (v->mean != \null ==> \separated(out + (0 .. cap - 1), v->mean + (0 .. 2 * v->dim - 1))) &&
+      (v->params.rank != 0 ==>
+         \separated(out + (0 .. cap - 1), v->basis + (0 .. 2 * v->params.rank * v->dim - 1)));
+    // The layout rebuilt from a view (chunk.c view_layout) matches it.
+    predicate kvl_view_layout_ok(kvl_chunk_view *v, kvl_layout *L) =
+      (kvl_layout_raw_ok(L) || kvl_layout_fp8_ok(L) ||
+       (kvl_layout_lattice_ok(L) &&
+        (L->skel_dtype == KVL_DTYPE_F16 || L->skel_dtype == KVL_DTYPE_BF16))) &&
+      L->dim == v->dim && L->record_bytes == v->record_bytes &&
+      (L->p.mode == KVL_MODE_LATTICE ==> L->rank == v->params.rank);
+*/
+
+/* Record checks of a parsed chunk (chunk.c; through the kernel table). Its
+ * contract is assumed by the WP proof of kvl_verify and checked by EVA. */
+/*@ requires view == \null || (\valid_read(view) && kvl_chunk_view_ok(view));
+    assigns \nothing;
+*/
+kvl_status kvl_chunk_validate(const kvl_chunk_view *view);
 
 #endif

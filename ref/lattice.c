@@ -27,6 +27,14 @@
     lemma kvl_mul_le: \forall integer a, b, x; 0 <= a <= b && 0 <= x ==> a * x <= b * x;
     // an int32 whose uint32 conversion is a small positive number is that number
     lemma kvl_u32_of_i32: \forall int32_t q; 0 < (uint32_t)q <= 0x7FFFFFFF ==> q == (uint32_t)q;
+    // x^i for the largest bases of the codebooks: R = 2Q+1 <= 8191 (D4, i <= 4),
+    // R <= 255 and 2Q <= 254 (E8, i <= 8).
+    logic integer kvl_p8191(integer i) =
+      i <= 0 ? 1 : i == 1 ? 8191 : i == 2 ? 67092481 : i == 3 ? 549554511871 : 4501401006735361;
+    logic integer kvl_p255(integer i) =
+      i <= 0 ? 1 : i == 1 ? 255 : i == 2 ? 65025 : i == 3 ? 16581375 : i == 4 ? 4228250625 :
+      i == 5 ? 1078203909375 : i == 6 ? 274941996890625 : i == 7 ? 70110209207109375 :
+      17878103347812890625;
 */
 
 /* ---- §7.6 codebook sizes ------------------------------------------------ */
@@ -34,8 +42,11 @@
 /* x^k in uint64_t; the callers' range checks make overflow impossible (see the
  * file comment), and it is re-checked here so that a future change of the
  * limits cannot silently wrap. Returns 0 on overflow (no count is 0). */
-/*@ assigns \nothing;
+/*@ requires k <= 8;
+    assigns \nothing;
     ensures \result != 0 ==> \result == kvl_ipow(x, k);
+    ensures 1 <= x <= 8191 && k <= 4 ==> 1 <= \result <= kvl_p8191(4);
+    ensures 1 <= x <= 255 && k <= 8 ==> 1 <= \result <= kvl_p255(8);
 */
 static uint64_t pow_u64(uint64_t x, unsigned k)
 {
@@ -43,6 +54,8 @@ static uint64_t pow_u64(uint64_t x, unsigned k)
     unsigned i;
     /*@ loop invariant 0 <= i <= k;
         loop invariant r == kvl_ipow(x, i);
+        loop invariant 1 <= x <= 8191 && k <= 4 ==> 1 <= r <= kvl_p8191(i);
+        loop invariant 1 <= x <= 255 && k <= 8 ==> 1 <= r <= kvl_p255(i);
         loop assigns i, r;
         loop variant k - i;
     */
@@ -369,7 +382,7 @@ int kvl_e8_unrank(uint64_t idx, int32_t q, int32_t *w)
     n /= (uint64_t)q;
     /*@ loop invariant 0 <= i <= 7;
         loop invariant \forall integer j; i <= j < 7 ==> 0 <= v[j] < 2 * q;
-        loop invariant 0 <= vsum <= (7 - i) * (2 * q - 1);
+        loop invariant 0 <= vsum <= (7 - i) * 253;   // 2q - 1 <= 253: linear
         loop assigns i, n, v[0 .. 6], vsum;
         loop variant i;
     */

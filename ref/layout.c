@@ -1,16 +1,135 @@
 /* layout.c -- parameter validation and vector record layouts (spec §5.3, §6.1, §6.2, §7.1). */
 #include "kvl_internal.h"
 
-static int is_pow2(uint32_t v) { return v != 0u && (v & (v - 1u)) == 0u; }
+/* LATTICE dimensions (spec §7.1): a power of two in [8, 512]. */
+/*@ assigns \nothing;
+    ensures \result != 0 <==> kvl_pow2_512(v) && v >= 8;
+*/
+static int is_lattice_dim(uint32_t v)
+{
+    return v == 8u || v == 16u || v == 32u || v == 64u || v == 128u || v == 256u || v == 512u;
+}
 
+/*@ requires kvl_pow2_512(v) && v >= 8;
+    assigns \nothing;
+    ensures kvl_log2_of(v, \result);
+*/
 static uint32_t log2_u32(uint32_t v)
 {
     uint32_t r = 0;
+    /*@ loop invariant kvl_pow2_512(v) && 0 <= r <= 9;
+        loop invariant v * kvl_p2(r) == \at(v, Pre);
+        loop assigns v, r;
+        loop variant v;
+    */
     while (v > 1u) {
         v >>= 1;
         r++;
     }
     return r;
+}
+
+/* kvl_lattice_get_info() without the codebook counts in the contract (the
+ * counts' recursive definitions only slow the provers down here). */
+/*@ requires \valid(info);
+    assigns *info;
+    ensures \result == KVL_OK ==> info->q == q && info->width <= 64;
+    ensures \result == KVL_OK ==>
+              (lattice == KVL_LATTICE_D4 && 1 <= q <= KVL_MAX_Q_D4 &&
+               info->block_dim == 4 && info->unit == 1) ||
+              (lattice == KVL_LATTICE_E8 && 1 <= q <= KVL_MAX_Q_E8 &&
+               info->block_dim == 8 && info->unit == 2);
+*/
+static int lattice_info(uint32_t lattice, uint32_t q, kvl_lattice_info *info)
+{
+    return kvl_lattice_get_info(lattice, q, info);
+}
+
+/* All fields 0 (static storage), assigned instead of one store per field. */
+static const kvl_layout layout_zero;
+
+/* §6.1 RAW: D values of the stored dtype. Reads L->dim, L->p. */
+/*@ requires \valid_read(L) && \valid(bits) && \separated(L, bits);
+    requires 1 <= L->dim <= KVL_MAX_DIM && L->p.mode == KVL_MODE_RAW;
+    assigns *bits;
+    ensures \result == KVL_OK || \result == KVL_ERR_FIELD;
+    ensures \result == KVL_OK ==> kvl_layout_raw_fields(L);
+    ensures \result == KVL_OK ==>
+              (L->p.raw_dtype == KVL_DTYPE_F32 ? *bits == 32 * L->dim : *bits == 16 * L->dim);
+*/
+static int layout_raw(const kvl_layout *L, uint64_t *bits)
+{
+    if (L->p.raw_dtype > KVL_DTYPE_BF16)
+        return KVL_ERR_FIELD;
+    *bits = (uint64_t)L->dim * 8u * kvl_dtype_size(L->p.raw_dtype);
+    return KVL_OK;
+}
+
+/* §6.2 FP8: block scales, E4M3 codes, and with split_rope 64 BF16 values. */
+/*@ requires \valid(L) && \valid(bits) && \separated(L, bits);
+    requires 1 <= L->dim <= KVL_MAX_DIM && L->p.mode == KVL_MODE_FP8;
+    assigns L->fp8_dims, L->fp8_blocks, L->scale_bytes, *bits;
+    ensures \result == KVL_OK || \result == KVL_ERR_FIELD;
+    ensures \result == KVL_OK ==> kvl_layout_fp8_fields(L);
+*/
+static int layout_fp8(kvl_layout *L, uint64_t *bits)
+{
+    const kvl_chunk_params *p = &L->p;
+    if (p->fp8_block != 32u && p->fp8_block != 64u && p->fp8_block != 128u)
+        return KVL_ERR_FIELD;
+    if (p->fp8_scale > KVL_FP8_SCALE_F16 || p->fp8_split_rope > 1u)
+        return KVL_ERR_FIELD;
+    if (p->fp8_split_rope) {
+        if (L->dim <= 64u)
+            return KVL_ERR_FIELD;
+        L->fp8_dims = L->dim - 64u;
+    } else {
+        L->fp8_dims = L->dim;
+    }
+    if (L->fp8_dims % p->fp8_block != 0u)
+        return KVL_ERR_FIELD;
+    L->fp8_blocks = L->fp8_dims / p->fp8_block;
+    /*@ assert L->fp8_blocks <= 2048; */
+    L->scale_bytes = p->fp8_scale == KVL_FP8_SCALE_F32 ? 4u
+                     : p->fp8_scale == KVL_FP8_SCALE_UE8M0 ? 1u : 2u;
+    /*@ assert L->fp8_blocks <= 2048 && L->scale_bytes <= 4 &&
+               L->fp8_blocks * L->scale_bytes <= 8192; */
+    *bits = 8u * ((uint64_t)L->fp8_blocks * L->scale_bytes + L->fp8_dims +
+                  (p->fp8_split_rope ? 128u : 0u));
+    return KVL_OK;
+}
+
+/* §7.1 LATTICE: scale, skeleton coefficients, outlier slots, block indices. */
+/*@ requires \valid(L) && \valid(bits) && \separated(L, bits);
+    requires 1 <= L->dim <= KVL_MAX_DIM && L->p.mode == KVL_MODE_LATTICE;
+    assigns L->lat, L->rank, L->has_mean, L->n_blocks, L->index_bits, L->slot_bits, *bits;
+    ensures \result == KVL_OK || \result == KVL_ERR_FIELD;
+    ensures \result == KVL_OK ==> kvl_layout_lattice_fields(L) &&
+                                   L->rank == rank && L->has_mean == has_mean;
+*/
+static int layout_lattice(kvl_layout *L, uint32_t rank, uint32_t has_mean, uint64_t *bits)
+{
+    const kvl_chunk_params *p = &L->p;
+    const uint32_t dim = L->dim;
+    if (!is_lattice_dim(dim))
+        return KVL_ERR_FIELD;
+    if (lattice_info(p->lattice, p->q, &L->lat) != KVL_OK)
+        return KVL_ERR_FIELD;
+    if (p->outliers > KVL_MAX_OUTLIERS || p->outliers > dim / 4u)
+        return KVL_ERR_FIELD;
+    if (rank > KVL_MAX_RANK || rank >= dim || has_mean > 1u)
+        return KVL_ERR_FIELD;
+    L->rank = rank;
+    L->has_mean = has_mean;
+    /* block_dim is 4 or 8: dividing by the constant keeps the proof linear */
+    L->n_blocks = L->lat.block_dim == 4u ? dim / 4u : dim / 8u;
+    L->index_bits = log2_u32(dim);
+    L->slot_bits = L->index_bits + 16u;
+    /*@ assert L->n_blocks <= 128 && L->slot_bits <= 25; */
+    /*@ assert p->outliers * L->slot_bits <= 400 && L->n_blocks * L->lat.width <= 8192; */
+    *bits = 32u + 16u * (uint64_t)rank + (uint64_t)p->outliers * L->slot_bits +
+            (uint64_t)L->n_blocks * L->lat.width;
+    return KVL_OK;
 }
 
 /* Build the layout of one vector record from the chunk parameters as they are
@@ -19,66 +138,30 @@ static uint32_t log2_u32(uint32_t v)
 int kvl_layout_make(uint32_t dim, const kvl_chunk_params *p, uint32_t rank, uint32_t has_mean,
                     kvl_layout *L)
 {
-    uint64_t bits;
+    uint64_t bits = 0;
+    int st;
+    *L = layout_zero;
     L->dim = dim;
     L->p = *p;
-    L->rank = 0;
-    L->has_mean = 0;
     L->skel_dtype = KVL_DTYPE_F16;
-    L->n_blocks = L->index_bits = L->slot_bits = 0;
-    L->fp8_dims = L->fp8_blocks = L->scale_bytes = 0;
-    L->lat.lattice = 0;
-    L->lat.block_dim = L->lat.unit = L->lat.width = 0;
-    L->lat.q = 0;
-    L->lat.count = 0;
-    if (dim == 0u || dim > KVL_MAX_DIM)
+    /*@ assert kvl_params_copy(&L->p, p); */
+    if (L->dim == 0u || L->dim > KVL_MAX_DIM)
         return KVL_ERR_FIELD;
-    switch (p->mode) {
-    case KVL_MODE_RAW: /* §6.1 */
-        if (p->raw_dtype > KVL_DTYPE_BF16)
-            return KVL_ERR_FIELD;
-        bits = (uint64_t)dim * 8u * kvl_dtype_size(p->raw_dtype);
+    switch (L->p.mode) {
+    case KVL_MODE_RAW:
+        st = layout_raw(L, &bits);
         break;
-    case KVL_MODE_FP8: /* §6.2 */
-        if (p->fp8_block != 32u && p->fp8_block != 64u && p->fp8_block != 128u)
-            return KVL_ERR_FIELD;
-        if (p->fp8_scale > KVL_FP8_SCALE_F16 || p->fp8_split_rope > 1u)
-            return KVL_ERR_FIELD;
-        if (p->fp8_split_rope) {
-            if (dim <= 64u)
-                return KVL_ERR_FIELD;
-            L->fp8_dims = dim - 64u;
-        } else {
-            L->fp8_dims = dim;
-        }
-        if (L->fp8_dims % p->fp8_block != 0u)
-            return KVL_ERR_FIELD;
-        L->fp8_blocks = L->fp8_dims / p->fp8_block;
-        L->scale_bytes = p->fp8_scale == KVL_FP8_SCALE_F32 ? 4u
-                         : p->fp8_scale == KVL_FP8_SCALE_UE8M0 ? 1u : 2u;
-        bits = 8u * ((uint64_t)L->fp8_blocks * L->scale_bytes + L->fp8_dims +
-                     (p->fp8_split_rope ? 128u : 0u));
+    case KVL_MODE_FP8:
+        st = layout_fp8(L, &bits);
         break;
-    case KVL_MODE_LATTICE: /* §7.1 */
-        if (!is_pow2(dim) || dim < KVL_LATTICE_MIN_DIM || dim > KVL_LATTICE_MAX_DIM)
-            return KVL_ERR_FIELD;
-        if (kvl_lattice_get_info(p->lattice, p->q, &L->lat) != KVL_OK)
-            return KVL_ERR_FIELD;
-        if (p->outliers > KVL_MAX_OUTLIERS || p->outliers > dim / 4u)
-            return KVL_ERR_FIELD;
-        if (rank > KVL_MAX_RANK || rank >= dim || has_mean > 1u)
-            return KVL_ERR_FIELD;
-        L->rank = rank;
-        L->has_mean = has_mean;
-        L->n_blocks = dim / L->lat.block_dim;
-        L->index_bits = log2_u32(dim);
-        L->slot_bits = L->index_bits + 16u;
-        bits = 32u + 16u * (uint64_t)rank + (uint64_t)p->outliers * L->slot_bits +
-               (uint64_t)L->n_blocks * L->lat.width;
+    case KVL_MODE_LATTICE:
+        st = layout_lattice(L, rank, has_mean, &bits);
         break;
     default:
         return KVL_ERR_FIELD;
     }
+    if (st != KVL_OK)
+        return st;
     if (bits > 0xFFFFFFF8u)
         return KVL_ERR_OVERFLOW;
     L->record_bits = (uint32_t)bits;

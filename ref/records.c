@@ -22,7 +22,36 @@ int kvl_ref_encode_records(const kvl_layout *L, const float *mean, const float *
     return st;
 }
 
+/*@ // the layouts the record loops accept (kernels.h contracts)
+    predicate kvl_rec_layout_ok(kvl_layout *L) =
+      kvl_layout_raw_ok(L) || kvl_layout_fp8_ok(L) ||
+      (kvl_layout_lattice_ok(L) &&
+       (L->skel_dtype == KVL_DTYPE_F16 || L->skel_dtype == KVL_DTYPE_BF16));
+    // the stored skeleton a LATTICE record needs
+    predicate kvl_rec_skel_ok(kvl_layout *L, uint8_t *mean, uint8_t *basis) =
+      (L->p.mode == KVL_MODE_LATTICE ==> mean == \null || \valid_read(mean + (0 .. 2 * L->dim - 1))) &&
+      (L->p.mode == KVL_MODE_LATTICE && L->rank > 0 ==>
+         \valid_read(basis + (0 .. 2 * L->rank * L->dim - 1)));
+    // bytes of one output element
+    logic integer kvl_out_size(integer dt) = dt == KVL_DTYPE_F32 ? 4 : 2;
+    // record / element v + 1 of a batch of n still fits (v < n)
+    lemma kvl_rec_mul_step: \forall integer a, b, c; 0 <= a < b && 0 <= c ==> a * c + c <= b * c;
+*/
+
 /* Decode (or, with out == NULL, validate) one record into f32 values. */
+/*@ requires \valid_read(L) && kvl_rec_layout_ok(L);
+    requires \valid_read(rec + (0 .. L->record_bytes - 1));
+    requires kvl_rec_skel_ok(L, mean, basis);
+    requires out == \null || \valid(out + (0 .. L->dim - 1));
+    requires out != \null ==> \separated(out + (0 .. L->dim - 1), L, rec + (0 .. L->record_bytes - 1));
+    requires out != \null && L->p.mode == KVL_MODE_LATTICE && mean != \null ==>
+               \separated(out + (0 .. L->dim - 1), mean + (0 .. 2 * L->dim - 1));
+    requires out != \null && L->p.mode == KVL_MODE_LATTICE && L->rank > 0 ==>
+               \separated(out + (0 .. L->dim - 1), basis + (0 .. 2 * L->rank * L->dim - 1));
+    assigns out[0 .. L->dim - 1];
+    ensures \result == KVL_OK || \result == KVL_ERR_FIELD || \result == KVL_ERR_RESERVED ||
+            \result == KVL_ERR_TRUNCATED || \result == KVL_ERR_INDEX;
+*/
 static int decode_record(const kvl_layout *L, const uint8_t *mean, const uint8_t *basis,
                          const uint8_t *rec, float *out)
 {
@@ -36,19 +65,47 @@ static int decode_record(const kvl_layout *L, const uint8_t *mean, const uint8_t
 /* Decode one record and store it as out_dtype at element offset base. LATTICE
  * decodes through a stack buffer (dim <= 512); RAW and FP8 records (dim up to
  * 65536) are validated first, then converted value by value. */
+/*@ requires \valid_read(L) && kvl_rec_layout_ok(L);
+    requires \valid_read(rec + (0 .. L->record_bytes - 1));
+    requires kvl_rec_skel_ok(L, mean, basis);
+    requires out_dtype <= KVL_DTYPE_BF16 && base + L->dim <= 0x1000000000;
+    requires \valid((uint8_t *)out + (kvl_out_size(out_dtype) * base ..
+                                      kvl_out_size(out_dtype) * (base + L->dim) - 1));
+    requires \separated((uint8_t *)out + (kvl_out_size(out_dtype) * base ..
+                                          kvl_out_size(out_dtype) * (base + L->dim) - 1),
+                        L, rec + (0 .. L->record_bytes - 1));
+    assigns ((uint8_t *)out)[kvl_out_size(out_dtype) * base ..
+                             kvl_out_size(out_dtype) * (base + L->dim) - 1];
+    ensures \result == KVL_OK || \result == KVL_ERR_FIELD || \result == KVL_ERR_RESERVED ||
+            \result == KVL_ERR_TRUNCATED || \result == KVL_ERR_INDEX || \result == KVL_ERR_RANGE;
+*/
 static int decode_store(const kvl_layout *L, const uint8_t *mean, const uint8_t *basis,
                         const uint8_t *rec, uint32_t out_dtype, void *out, size_t base)
 {
-    float buf[KVL_LATTICE_MAX_DIM];
+    float buf[KVL_LATTICE_MAX_DIM] = {0}; /* zeroed for EVA: see codec_lattice.c */
     uint32_t j;
     int st;
     if (L->p.mode == KVL_MODE_LATTICE) {
         st = decode_record(L, mean, basis, rec, buf);
+        /*@ loop invariant 0 <= j <= L->dim;
+            loop invariant st == KVL_OK || st == KVL_ERR_FIELD || st == KVL_ERR_RESERVED ||
+                           st == KVL_ERR_TRUNCATED || st == KVL_ERR_INDEX || st == KVL_ERR_RANGE;
+            loop assigns j, st, ((uint8_t *)out)[kvl_out_size(out_dtype) * base ..
+                                                 kvl_out_size(out_dtype) * (base + L->dim) - 1];
+            loop variant L->dim - j;
+        */
         for (j = 0; st == KVL_OK && j < L->dim; j++)
             st = kvl_store_from_f32(out, out_dtype, base + j, buf[j]);
         return st;
     }
     st = decode_record(L, mean, basis, rec, 0);
+    /*@ loop invariant 0 <= j <= L->dim;
+        loop invariant st == KVL_OK || st == KVL_ERR_FIELD || st == KVL_ERR_RESERVED ||
+                       st == KVL_ERR_TRUNCATED || st == KVL_ERR_INDEX || st == KVL_ERR_RANGE;
+        loop assigns j, st, ((uint8_t *)out)[kvl_out_size(out_dtype) * base ..
+                                             kvl_out_size(out_dtype) * (base + L->dim) - 1];
+        loop variant L->dim - j;
+    */
     for (j = 0; st == KVL_OK && j < L->dim; j++) {
         float v = L->p.mode == KVL_MODE_RAW ? kvl_raw_value(L, rec, j) : kvl_fp8_value(L, rec, j);
         st = kvl_store_from_f32(out, out_dtype, base + j, v);
@@ -61,9 +118,18 @@ int kvl_ref_decode_records(const kvl_layout *L, const uint8_t *mean, const uint8
 {
     uint32_t i;
     int st = KVL_OK;
-    for (i = 0; st == KVL_OK && i < n; i++)
+    /*@ loop invariant 0 <= i <= n;
+        loop invariant st == KVL_OK || st == KVL_ERR_FIELD || st == KVL_ERR_RESERVED ||
+                       st == KVL_ERR_TRUNCATED || st == KVL_ERR_INDEX || st == KVL_ERR_RANGE;
+        loop assigns i, st, ((uint8_t *)out)[0 .. n * L->dim * kvl_out_size(out_dtype) - 1];
+        loop variant n - i;
+    */
+    for (i = 0; st == KVL_OK && i < n; i++) {
+        /*@ assert i * L->record_bytes + L->record_bytes <= n * L->record_bytes; */
+        /*@ assert i * L->dim + L->dim <= n * L->dim; */
         st = decode_store(L, mean, basis, records + (size_t)i * L->record_bytes, out_dtype, out,
                           (size_t)i * L->dim);
+    }
     return st;
 }
 
@@ -72,7 +138,15 @@ int kvl_ref_validate_records(const kvl_layout *L, const uint8_t *mean, const uin
 {
     uint32_t i;
     int st = KVL_OK;
-    for (i = 0; st == KVL_OK && i < n; i++)
+    /*@ loop invariant 0 <= i <= n;
+        loop invariant st == KVL_OK || st == KVL_ERR_FIELD || st == KVL_ERR_RESERVED ||
+                       st == KVL_ERR_TRUNCATED || st == KVL_ERR_INDEX;
+        loop assigns i, st;
+        loop variant n - i;
+    */
+    for (i = 0; st == KVL_OK && i < n; i++) {
+        /*@ assert i * L->record_bytes + L->record_bytes <= n * L->record_bytes; */
         st = decode_record(L, mean, basis, records + (size_t)i * L->record_bytes, 0);
+    }
     return st;
 }

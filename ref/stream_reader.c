@@ -4,8 +4,6 @@
  *   tensor  = TENS, { CHNK }, TEND      (ancillary sections may appear between any two)
  * Every chunk of a tensor but the last holds exactly chunk_len vectors.
  */
-#include <string.h>
-
 #include "kvl_internal.h"
 #include "kvl_sections.h"
 
@@ -14,49 +12,118 @@ const uint8_t kvl_magic[8] = {0x89u, 0x4Bu, 0x56u, 0x4Cu, 0x0Du, 0x0Au, 0x1Au, 0
 
 enum { RS_NEED_HEADER = 0, RS_BETWEEN = 1, RS_IN_TENSOR = 2, RS_DONE = 3, RS_FAILED = 4 };
 
-kvl_status kvl_reader_init(kvl_reader *r, const uint8_t *data, size_t size)
+/* All-zero objects (static storage: every member and padding byte 0, as a
+ * memset would give); assigned instead of memset so that the WP memory model
+ * sees typed stores (proof/README.md). */
+static const kvl_reader reader_zero;
+static const kvl_event event_zero;
+static const kvl_stream_summary summary_zero;
+
+/*@ // A reader's cursor lies inside its stream; in the states that parse
+    // sections, the whole stream is readable (spec §4).
+    predicate kvl_reader_ok(kvl_reader *r) =
+      \valid(r) && r->size <= 0x1FFFFFFFFFFFFFFF && r->pos <= r->size &&
+      RS_NEED_HEADER <= r->state <= RS_FAILED &&
+      (r->state == RS_BETWEEN || r->state == RS_IN_TENSOR || r->state == RS_DONE ==>
+         \valid_read(r->data + (0 .. r->size - 1)) &&
+         \separated(r, r->data + (0 .. r->size - 1)));
+*/
+
+/* 1 when data[0 .. n-1] differs from the first n bytes of the magic (n <= 8). */
+/*@ requires n <= 8 && \valid_read(data + (0 .. n - 1));
+    assigns \nothing;
+*/
+static int magic_differs(const uint8_t *data, size_t n)
+{
+    size_t i;
+    /*@ loop invariant 0 <= i <= n;
+        loop assigns i;
+        loop variant n - i;
+    */
+    for (i = 0; i < n; i++) {
+        if (data[i] != kvl_magic[i])
+            return 1;
+    }
+    return 0;
+}
+
+/* §4.1 file header: magic, version, header length, flags, CRC. On OK,
+ * *hbytes is the header length (the first section starts there). */
+/*@ requires size <= 0x1FFFFFFFFFFFFFFF;
+    requires \valid_read(data + (0 .. size - 1));
+    requires \valid(hbytes) && \separated(hbytes, data + (0 .. size - 1));
+    assigns *hbytes;
+    ensures \result == KVL_OK || \result == KVL_ERR_TRUNCATED || \result == KVL_ERR_MAGIC ||
+            \result == KVL_ERR_VERSION || \result == KVL_ERR_FIELD || \result == KVL_ERR_CRC ||
+            \result == KVL_ERR_RESERVED;
+    ensures \result == KVL_OK ==> KVL_FILE_HEADER_BYTES <= *hbytes <= size;
+*/
+static kvl_status parse_file_header(const uint8_t *data, size_t size, uint32_t *hbytes)
 {
     kvl_bitreader br;
-    uint32_t major, minor, hbytes, flags, crc;
-    if (!r)
-        return KVL_ERR_ARG;
-    memset(r, 0, sizeof *r);
-    r->state = RS_FAILED;
-    if (!data && size)
-        return KVL_ERR_ARG;
-    r->data = data;
-    r->size = size;
-    r->state = RS_FAILED;
+    uint32_t major, minor, flags, crc;
     if (size < 8u)
-        return size > 0u && memcmp(data, kvl_magic, size) != 0 ? KVL_ERR_MAGIC : KVL_ERR_TRUNCATED;
-    if (memcmp(data, kvl_magic, 8) != 0)
+        return size > 0u && magic_differs(data, size) ? KVL_ERR_MAGIC : KVL_ERR_TRUNCATED;
+    if (magic_differs(data, 8))
         return KVL_ERR_MAGIC;
     kvl_br_init(&br, data, size);
     kvl_br_seek(&br, 64);
     major = (uint32_t)kvl_br_get(&br, 8);
     minor = (uint32_t)kvl_br_get(&br, 8);
-    hbytes = (uint32_t)kvl_br_get(&br, 16);
+    *hbytes = (uint32_t)kvl_br_get(&br, 16);
     flags = (uint32_t)kvl_br_get(&br, 32);
     if (br.err != KVL_OK)
         return KVL_ERR_TRUNCATED;
     if (major != KVL_FORMAT_MAJOR)
         return KVL_ERR_VERSION;
     /* §4.1: minor versions may only lengthen the header (covered by the CRC) */
-    if (hbytes < KVL_FILE_HEADER_BYTES || (minor == 0u && hbytes != KVL_FILE_HEADER_BYTES))
+    if (*hbytes < KVL_FILE_HEADER_BYTES || (minor == 0u && *hbytes != KVL_FILE_HEADER_BYTES))
         return KVL_ERR_FIELD;
-    if (hbytes > size)
+    if (*hbytes > size)
         return KVL_ERR_TRUNCATED;
-    kvl_br_seek(&br, ((uint64_t)hbytes - 4u) * 8u);
+    kvl_br_seek(&br, ((uint64_t)*hbytes - 4u) * 8u);
     crc = (uint32_t)kvl_br_get(&br, 32);
-    if (crc != kvl_crc32c(0, data, hbytes - 4u))
+    if (crc != kvl_crc32c(0, data, *hbytes - 4u))
         return KVL_ERR_CRC;
     if (flags != 0u)
         return KVL_ERR_RESERVED;
+    return KVL_OK;
+}
+
+/*@ requires r == \null || \valid(r);
+    requires size <= 0x1FFFFFFFFFFFFFFF;
+    requires data == \null || \valid_read(data + (0 .. size - 1));
+    requires r != \null && data != \null ==> \separated(r, data + (0 .. size - 1));
+    assigns *r;
+    ensures r != \null ==> kvl_reader_ok(r);
+    ensures \result == KVL_OK ==> r != \null && r->state == RS_BETWEEN && r->data == data &&
+                                   r->size == size;
+*/
+kvl_status kvl_reader_init(kvl_reader *r, const uint8_t *data, size_t size)
+{
+    uint32_t hbytes = 0;
+    kvl_status st;
+    if (!r)
+        return KVL_ERR_ARG;
+    *r = reader_zero;
+    r->state = RS_FAILED;
+    if (!data && size)
+        return KVL_ERR_ARG;
+    r->data = data;
+    r->size = size;
+    /*@ assert kvl_reader_ok(r); */
+    st = parse_file_header(data, size, &hbytes);
+    if (st != KVL_OK)
+        return st;
     r->pos = hbytes;
     r->state = RS_BETWEEN;
     return KVL_OK;
 }
 
+/*@ requires \valid(r);
+    assigns r->state;
+    ensures r->state == RS_FAILED;
+*/
 static kvl_status fail(kvl_reader *r, int st)
 {
     r->state = RS_FAILED;
@@ -64,6 +131,11 @@ static kvl_status fail(kvl_reader *r, int st)
 }
 
 /* §4.3 tensor header body */
+/*@ requires \valid_read(r) && \valid(ev) && \separated(r, ev);
+    requires \valid_read(body + (0 .. len - 1));
+    requires \separated(ev, body + (0 .. len - 1));
+    assigns ev->tensor;
+*/
 static int parse_tensor(kvl_reader *r, const uint8_t *body, uint32_t len, kvl_event *ev)
 {
     kvl_bitreader br;
@@ -96,12 +168,25 @@ static int parse_tensor(kvl_reader *r, const uint8_t *body, uint32_t len, kvl_ev
     return KVL_OK;
 }
 
+/*@ requires r == \null || kvl_reader_ok(r);
+    requires ev == \null || \valid(ev);
+    requires r != \null && ev != \null ==> \separated(r, ev);
+    requires r != \null && ev != \null &&
+             (r->state == RS_BETWEEN || r->state == RS_IN_TENSOR || r->state == RS_DONE) ==>
+               \separated(ev, r->data + (0 .. r->size - 1));
+    assigns *r, *ev;
+    ensures r != \null ==> kvl_reader_ok(r);
+    ensures r != \null ==> r->data == \old(r->data) && r->size == \old(r->size);
+    ensures r != \null && \old(r->state) == RS_FAILED ==> r->state == RS_FAILED;
+    ensures \result == KVL_OK && ev->kind == KVL_EVENT_CHUNK ==>
+              kvl_chunk_view_in(&ev->chunk, r->data + \old(r->pos), r->size - \old(r->pos));
+*/
 kvl_status kvl_reader_next(kvl_reader *r, kvl_event *ev)
 {
     uint32_t skipped = 0;
     if (!r || !ev)
         return KVL_ERR_ARG;
-    memset(ev, 0, sizeof *ev);
+    *ev = event_zero;
     if (r->state == RS_FAILED || r->state == RS_NEED_HEADER)
         return KVL_ERR_STATE;
     if (r->state == RS_DONE) {
@@ -109,6 +194,11 @@ kvl_status kvl_reader_next(kvl_reader *r, kvl_event *ev)
         ev->n_tensors = r->n_tensors;
         return KVL_OK;
     }
+    /*@ loop invariant kvl_reader_ok(r) && r->data == \at(r->data, Pre) &&
+                       r->size == \at(r->size, Pre) && r->state == \at(r->state, Pre) &&
+                       (r->state == RS_BETWEEN || r->state == RS_IN_TENSOR);
+        loop assigns r->pos, skipped, ev->skipped_sections;
+    */
     for (;;) {
         const uint8_t *sec = r->data + r->pos;
         size_t avail = r->size - r->pos;
@@ -201,14 +291,25 @@ kvl_status kvl_reader_next(kvl_reader *r, kvl_event *ev)
     }
 }
 
+/*@ requires size <= 0x1FFFFFFFFFFFFFFF;
+    requires data == \null || \valid_read(data + (0 .. size - 1));
+    requires summary == \null || \valid(summary);
+    requires summary != \null && data != \null ==> \separated(summary, data + (0 .. size - 1));
+    assigns *summary;
+*/
 kvl_status kvl_verify(const uint8_t *data, size_t size, kvl_stream_summary *summary)
 {
     kvl_reader r;
     kvl_event ev;
     kvl_stream_summary sum;
     kvl_status st;
-    memset(&sum, 0, sizeof sum);
+    sum = summary_zero;
     st = kvl_reader_init(&r, data, size);
+    /*@ loop invariant st == KVL_OK ==> kvl_reader_ok(&r) && r.data == data && r.size == size &&
+                                        r.state != RS_FAILED;
+        loop invariant kvl_reader_ok(&r) || st != KVL_OK;
+        loop assigns st, r, ev, sum;
+    */
     while (st == KVL_OK) {
         st = kvl_reader_next(&r, &ev);
         if (st != KVL_OK)
