@@ -78,9 +78,7 @@ const kvl_kernels *kvl_active_kernels(void);
 int kvl_ref_encode_records(const kvl_layout *L, const float *mean, const float *basis,
                            const float *xs, uint32_t n, void *scratch, uint8_t *records);
 /*@ requires \valid_read(L);
-    requires kvl_layout_raw_ok(L) || kvl_layout_fp8_ok(L) ||
-             (kvl_layout_lattice_ok(L) &&
-              (L->skel_dtype == KVL_DTYPE_F16 || L->skel_dtype == KVL_DTYPE_BF16));
+    requires kvl_layout_decodable(L);
     requires n <= KVL_MAX_CHUNK_LEN;
     requires \valid_read(records + (0 .. n * L->record_bytes - 1));
     requires L->p.mode == KVL_MODE_LATTICE ==> mean == \null || \valid_read(mean + (0 .. 2 * L->dim - 1));
@@ -103,9 +101,7 @@ int kvl_ref_encode_records(const kvl_layout *L, const float *mean, const float *
 int kvl_ref_decode_records(const kvl_layout *L, const uint8_t *mean, const uint8_t *basis,
                            const uint8_t *records, uint32_t n, uint32_t out_dtype, void *out);
 /*@ requires \valid_read(L);
-    requires kvl_layout_raw_ok(L) || kvl_layout_fp8_ok(L) ||
-             (kvl_layout_lattice_ok(L) &&
-              (L->skel_dtype == KVL_DTYPE_F16 || L->skel_dtype == KVL_DTYPE_BF16));
+    requires kvl_layout_decodable(L);
     requires n <= KVL_MAX_CHUNK_LEN;
     requires \valid_read(records + (0 .. n * L->record_bytes - 1));
     requires L->p.mode == KVL_MODE_LATTICE ==> mean == \null || \valid_read(mean + (0 .. 2 * L->dim - 1));

@@ -357,6 +357,12 @@ typedef struct kvl_layout {
                          L->p.fp8_scale == KVL_FP8_SCALE_UE8M0 ? 1 : 2);
     predicate kvl_layout_fp8_ok(kvl_layout *L) =
       kvl_layout_size_ok(L) && kvl_layout_fp8_fields(L);
+    // A layout the record decoders accept (what kvl_layout_make gives, with
+    // the skeleton dtype of a parsed chunk).
+    predicate kvl_layout_decodable(kvl_layout *L) =
+      kvl_layout_raw_ok(L) || kvl_layout_fp8_ok(L) ||
+      (kvl_layout_lattice_ok(L) &&
+       (L->skel_dtype == KVL_DTYPE_F16 || L->skel_dtype == KVL_DTYPE_BF16));
 */
 /*@ // the layout's parameters are a copy of *p (field by field)
     predicate kvl_params_copy(kvl_chunk_params *a, kvl_chunk_params *b) =

@@ -82,9 +82,7 @@ kvl_status kvl_chunk_parse(const uint8_t *sec, size_t len, uint32_t dim, kvl_chu
          \separated(out + (0 .. cap - 1), v->basis + (0 .. 2 * v->params.rank * v->dim - 1)));
     // The layout rebuilt from a view (chunk.c view_layout) matches it.
     predicate kvl_view_layout_ok(kvl_chunk_view *v, kvl_layout *L) =
-      (kvl_layout_raw_ok(L) || kvl_layout_fp8_ok(L) ||
-       (kvl_layout_lattice_ok(L) &&
-        (L->skel_dtype == KVL_DTYPE_F16 || L->skel_dtype == KVL_DTYPE_BF16))) &&
+      kvl_layout_decodable(L) &&
       L->dim == v->dim && L->record_bytes == v->record_bytes &&
       (L->p.mode == KVL_MODE_LATTICE ==> L->rank == v->params.rank);
 */

@@ -22,12 +22,7 @@ int kvl_ref_encode_records(const kvl_layout *L, const float *mean, const float *
     return st;
 }
 
-/*@ // the layouts the record loops accept (kernels.h contracts)
-    predicate kvl_rec_layout_ok(kvl_layout *L) =
-      kvl_layout_raw_ok(L) || kvl_layout_fp8_ok(L) ||
-      (kvl_layout_lattice_ok(L) &&
-       (L->skel_dtype == KVL_DTYPE_F16 || L->skel_dtype == KVL_DTYPE_BF16));
-    // the stored skeleton a LATTICE record needs
+/*@ // the stored skeleton a LATTICE record needs
     predicate kvl_rec_skel_ok(kvl_layout *L, uint8_t *mean, uint8_t *basis) =
       (L->p.mode == KVL_MODE_LATTICE ==> mean == \null || \valid_read(mean + (0 .. 2 * L->dim - 1))) &&
       (L->p.mode == KVL_MODE_LATTICE && L->rank > 0 ==>
@@ -39,7 +34,7 @@ int kvl_ref_encode_records(const kvl_layout *L, const float *mean, const float *
 */
 
 /* Decode (or, with out == NULL, validate) one record into f32 values. */
-/*@ requires \valid_read(L) && kvl_rec_layout_ok(L);
+/*@ requires \valid_read(L) && kvl_layout_decodable(L);
     requires \valid_read(rec + (0 .. L->record_bytes - 1));
     requires kvl_rec_skel_ok(L, mean, basis);
     requires out == \null || \valid(out + (0 .. L->dim - 1));
@@ -65,7 +60,7 @@ static int decode_record(const kvl_layout *L, const uint8_t *mean, const uint8_t
 /* Decode one record and store it as out_dtype at element offset base. LATTICE
  * decodes through a stack buffer (dim <= 512); RAW and FP8 records (dim up to
  * 65536) are validated first, then converted value by value. */
-/*@ requires \valid_read(L) && kvl_rec_layout_ok(L);
+/*@ requires \valid_read(L) && kvl_layout_decodable(L);
     requires \valid_read(rec + (0 .. L->record_bytes - 1));
     requires kvl_rec_skel_ok(L, mean, basis);
     requires out_dtype <= KVL_DTYPE_BF16 && base + L->dim <= 0x1000000000;
