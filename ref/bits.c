@@ -19,17 +19,28 @@ uint64_t kvl_br_get(kvl_bitreader *br, unsigned n)
 {
     uint64_t v = 0;
     unsigned got = 0;
-    uint64_t pos = br->pos;
-    if (br->err != KVL_OK || n > 64u || n > br->size_bits - pos) {
+    uint64_t pos = br->pos, end;
+    /* The test is "pos + n > size_bits", written so that no subtraction can
+     * wrap. Then an interval analysis (EVA, proof/README.md), which does not
+     * know that pos <= size_bits (kvl_br_ok), still bounds pos by
+     * size_bits - n: the split keeps one state per value of n for that. */
+    if (br->err != KVL_OK || n > 64u) {
         br->err = KVL_ERR_TRUNCATED;
         return 0;
     }
+    /*@ split n; */
+    if (n > br->size_bits || pos > br->size_bits - n) {
+        br->err = KVL_ERR_TRUNCATED;
+        return 0;
+    }
+    end = pos + n; /* <= size_bits */
     /*@ loop invariant 0 <= got <= n;
         loop invariant pos == br->pos + got;
         loop assigns got, pos, v;
         loop variant n - got;
     */
-    while (got < n) {
+    while (got < n && pos < end) { /* the same test twice (pos == br->pos + got): EVA bounds
+                                     * the shift by the first, the byte index by the second */
         unsigned bit_in_byte = (unsigned)(pos % 8u);
         unsigned take = 8u - bit_in_byte;
         uint64_t bits;
