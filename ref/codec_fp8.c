@@ -104,6 +104,7 @@ int kvl_fp8_encode_vector(const kvl_layout *L, const float *x, uint8_t *rec)
     assigns sr->pos, sr->err, *s;
     ensures kvl_br_ok(sr);
     ensures sr->buf == \old(sr->buf) && sr->size_bits == \old(sr->size_bits);
+    ensures sr->err == \old(sr->err) || sr->err == KVL_ERR_TRUNCATED;
     ensures \result == KVL_OK || \result == KVL_ERR_FIELD;
     behavior read:
       assumes sr->err == KVL_OK && sr->pos + kvl_scale_bits(L->p.fp8_scale) <= sr->size_bits;
@@ -137,52 +138,109 @@ static int read_scale(const kvl_layout *L, kvl_bitreader *sr, float *s)
     }
 }
 
-/* Decode (out != NULL) or validate only (out == NULL). Value k uses the
- * scale of block k / B, read when its block starts. */
+/* §6.2, §6.3: the B values k0 .. k0+B-1 of one block: its scale from sr,
+ * then its B codes from cr; out == NULL validates only. Errors: FIELD for a
+ * bad scale or an E4M3FN NaN code (the first in reading order); a read past
+ * the record's end leaves TRUNCATED in the reader's sticky err. */
+/*@ requires \valid_read(L) && kvl_layout_fp8_ok(L);
+    requires kvl_br_ok(sr) && kvl_br_ok(cr) && \separated(sr, cr);
+    requires (sr->err == KVL_OK || sr->err == KVL_ERR_TRUNCATED) &&
+             (cr->err == KVL_OK || cr->err == KVL_ERR_TRUNCATED);
+    requires k0 + L->p.fp8_block <= L->fp8_dims;
+    requires out == \null || \valid(out + (k0 .. k0 + L->p.fp8_block - 1));
+    requires out != \null ==> \separated(out + (k0 .. k0 + L->p.fp8_block - 1), L, sr, cr);
+    assigns sr->pos, sr->err, cr->pos, cr->err, out[k0 .. k0 + L->p.fp8_block - 1];
+    ensures kvl_br_ok(sr) && kvl_br_ok(cr);
+    ensures (sr->err == KVL_OK || sr->err == KVL_ERR_TRUNCATED) &&
+            (cr->err == KVL_OK || cr->err == KVL_ERR_TRUNCATED);
+    ensures \result == KVL_OK || \result == KVL_ERR_FIELD;
+*/
+static int decode_block(const kvl_layout *L, kvl_bitreader *sr, kvl_bitreader *cr, uint32_t k0,
+                        float *out)
+{
+    const uint32_t B = L->p.fp8_block;
+    uint32_t i;
+    float s = 0.0f;
+    int st = read_scale(L, sr, &s);
+    if (st != KVL_OK)
+        return st;
+    /*@ loop invariant 0 <= i <= B;
+        loop invariant kvl_br_ok(cr);
+        loop invariant cr->err == KVL_OK || cr->err == KVL_ERR_TRUNCATED;
+        loop assigns i, cr->pos, cr->err, out[k0 .. k0 + B - 1];
+        loop variant B - i;
+    */
+    for (i = 0; i < B; i++) {
+        uint8_t code = (uint8_t)kvl_br_get(cr, 8);
+        if ((code & 0x7Fu) == 0x7Fu)
+            return KVL_ERR_FIELD; /* E4M3FN NaN codes are never written */
+        if (out)
+            out[k0 + i] = kvl_e4m3_to_f32(code) * s;
+    }
+    return KVL_OK;
+}
+
+/* §6.2 split profile: the last 64 values (fp8_dims .. dim-1) as bf16 from cr;
+ * FIELD for a non-finite value. */
+/*@ requires \valid_read(L) && kvl_layout_fp8_ok(L);
+    requires kvl_br_ok(cr) && (cr->err == KVL_OK || cr->err == KVL_ERR_TRUNCATED);
+    requires out == \null || \valid(out + (L->fp8_dims .. L->dim - 1));
+    requires out != \null ==> \separated(out + (L->fp8_dims .. L->dim - 1), L, cr);
+    assigns cr->pos, cr->err, out[L->fp8_dims .. L->dim - 1];
+    ensures kvl_br_ok(cr) && (cr->err == KVL_OK || cr->err == KVL_ERR_TRUNCATED);
+    ensures \result == KVL_OK || \result == KVL_ERR_FIELD;
+*/
+static int decode_rope(const kvl_layout *L, kvl_bitreader *cr, float *out)
+{
+    uint32_t i;
+    /*@ loop invariant L->fp8_dims <= i <= L->dim;
+        loop invariant kvl_br_ok(cr);
+        loop invariant cr->err == KVL_OK || cr->err == KVL_ERR_TRUNCATED;
+        loop assigns i, cr->pos, cr->err, out[L->fp8_dims .. L->dim - 1];
+        loop variant L->dim - i;
+    */
+    for (i = L->fp8_dims; i < L->dim; i++) {
+        float v = kvl_bf16_to_f32((uint16_t)kvl_br_get(cr, 16));
+        if (!kvl_f32_is_finite(v))
+            return KVL_ERR_FIELD;
+        if (out)
+            out[i] = v;
+    }
+    return KVL_OK;
+}
+
+/* Decode (out != NULL) or validate only (out == NULL): the blocks in order
+ * (decode_block), then the split profile's bf16 values (decode_rope). The
+ * first FIELD error is returned as found; otherwise a read past the record's
+ * end (scales first) gives TRUNCATED. */
 int kvl_fp8_decode_vector(const kvl_layout *L, const uint8_t *rec, float *out)
 {
     const uint32_t B = L->p.fp8_block;
-    uint32_t k, i;
-    float s = 0.0f;
+    uint32_t blk, k = 0; /* k: first value of block blk */
+    int st;
     kvl_bitreader sr, cr;
     kvl_br_init(&sr, rec, L->record_bytes);
     kvl_br_init(&cr, rec, L->record_bytes);
     kvl_br_seek(&cr, (uint64_t)L->fp8_blocks * L->scale_bytes * 8u);
-    /*@ loop invariant 0 <= k <= L->fp8_dims;
-        loop invariant sr_ok: kvl_br_ok(&sr);
-        loop invariant cr_ok: kvl_br_ok(&cr);
-        loop invariant sr.err == KVL_OK || sr.err == KVL_ERR_TRUNCATED;
-        loop invariant cr.err == KVL_OK || cr.err == KVL_ERR_TRUNCATED;
-        loop assigns k, s, sr.pos, sr.err, cr.pos, cr.err, out[0 .. L->dim - 1];
-        loop variant L->fp8_dims - k;
+    /*@ loop invariant 0 <= blk <= L->fp8_blocks;
+        loop invariant (B == 32 && k == 32 * blk) || (B == 64 && k == 64 * blk) ||
+                       (B == 128 && k == 128 * blk);
+        loop invariant kvl_br_ok(&sr) && kvl_br_ok(&cr);
+        loop invariant (sr.err == KVL_OK || sr.err == KVL_ERR_TRUNCATED) &&
+                       (cr.err == KVL_OK || cr.err == KVL_ERR_TRUNCATED);
+        loop assigns blk, k, st, sr.pos, sr.err, cr.pos, cr.err, out[0 .. L->fp8_dims - 1];
+        loop variant L->fp8_blocks - blk;
     */
-    for (k = 0; k < L->fp8_dims; k++) {
-        uint8_t code;
-        if (k % B == 0u) {
-            int st = read_scale(L, &sr, &s);
-            if (st != KVL_OK)
-                return st;
-        }
-        code = (uint8_t)kvl_br_get(&cr, 8);
-        if ((code & 0x7Fu) == 0x7Fu)
-            return KVL_ERR_FIELD; /* E4M3FN NaN codes are never written */
-        if (out)
-            out[k] = kvl_e4m3_to_f32(code) * s;
+    for (blk = 0; blk < L->fp8_blocks; blk++) {
+        st = decode_block(L, &sr, &cr, k, out);
+        if (st != KVL_OK)
+            return st;
+        k += B;
     }
     if (L->p.fp8_split_rope) {
-        /*@ loop invariant L->fp8_dims <= i <= L->dim;
-            loop invariant kvl_br_ok(&cr);
-            loop invariant cr.err == KVL_OK || cr.err == KVL_ERR_TRUNCATED;
-            loop assigns i, cr.pos, cr.err, out[0 .. L->dim - 1];
-            loop variant L->dim - i;
-        */
-        for (i = L->fp8_dims; i < L->dim; i++) {
-            float v = kvl_bf16_to_f32((uint16_t)kvl_br_get(&cr, 16));
-            if (!kvl_f32_is_finite(v))
-                return KVL_ERR_FIELD;
-            if (out)
-                out[i] = v;
-        }
+        st = decode_rope(L, &cr, out);
+        if (st != KVL_OK)
+            return st;
     }
     return sr.err != KVL_OK ? sr.err : cr.err;
 }

@@ -247,6 +247,7 @@ uint64_t kvl_e8_rank(const int32_t *w, int32_t q);
     ensures \result == KVL_OK ==> 1 <= q <= KVL_MAX_Q_D4 && idx < kvl_d4_count(q);
     ensures 1 <= q <= KVL_MAX_Q_D4 && idx >= kvl_d4_count(q) ==> \result != KVL_OK;
     ensures \result == KVL_OK ==> \forall integer i; 0 <= i < 4 ==> -q <= c[i] <= q;
+    ensures \result == KVL_OK ==> (c[0] + c[1] + c[2] + c[3]) % 2 == 0;   // in D4
     ensures 1 <= q <= KVL_MAX_Q_D4 ==> \result == KVL_OK || \result == KVL_ERR_INDEX;
 */
 int kvl_d4_unrank(uint64_t idx, int32_t q, int32_t *c);
@@ -258,6 +259,8 @@ int kvl_d4_unrank(uint64_t idx, int32_t q, int32_t *c);
     ensures \result == KVL_OK ==> 1 <= q <= KVL_MAX_Q_E8 && idx < kvl_e8_count(q);
     ensures 1 <= q <= KVL_MAX_Q_E8 && idx >= kvl_e8_count(q) ==> \result != KVL_OK;
     ensures \result == KVL_OK ==> \forall integer i; 0 <= i < 8 ==> -2 * q <= w[i] <= 2 * q;
+    ensures \result == KVL_OK ==> (\forall integer i; 0 <= i < 8 ==> w[i] % 2 == 0) ||
+                                  (\forall integer i; 0 <= i < 8 ==> w[i] % 2 != 0);
     ensures 1 <= q <= KVL_MAX_Q_E8 ==> \result == KVL_OK || \result == KVL_ERR_INDEX;
 */
 int kvl_e8_unrank(uint64_t idx, int32_t q, int32_t *w);
@@ -363,21 +366,52 @@ typedef struct kvl_layout {
       kvl_layout_raw_ok(L) || kvl_layout_fp8_ok(L) ||
       (kvl_layout_lattice_ok(L) &&
        (L->skel_dtype == KVL_DTYPE_F16 || L->skel_dtype == KVL_DTYPE_BF16));
+    // kvl_layout_fp8_fields / _lattice_fields with the parameters and the
+    // dimension given as values p, dim instead of L->p, dim: the contracts
+    // of layout.c's mode functions, which run before L->p and dim are
+    // stored (a write to L->lat would otherwise havoc the memory of L->p and
+    // dim in the provers' model).
+    predicate kvl_fp8_fields_of(kvl_layout *L, kvl_chunk_params p, integer dim) =
+      p.mode == KVL_MODE_FP8 &&
+      p.fp8_scale <= KVL_FP8_SCALE_F16 && p.fp8_split_rope <= 1 &&
+      L->fp8_dims == (p.fp8_split_rope ? dim - 64 : dim) &&
+      (p.fp8_split_rope ==> dim > 64) &&
+      ((p.fp8_block == 32 && 32 * L->fp8_blocks == L->fp8_dims) ||
+       (p.fp8_block == 64 && 64 * L->fp8_blocks == L->fp8_dims) ||
+       (p.fp8_block == 128 && 128 * L->fp8_blocks == L->fp8_dims)) &&
+      L->scale_bytes == (p.fp8_scale == KVL_FP8_SCALE_F32 ? 4 :
+                         p.fp8_scale == KVL_FP8_SCALE_UE8M0 ? 1 : 2);
+    predicate kvl_lattice_fields_of(kvl_layout *L, kvl_chunk_params p, integer dim) =
+      p.mode == KVL_MODE_LATTICE &&
+      kvl_log2_of(dim, L->index_bits) && L->slot_bits == L->index_bits + 16 &&
+      ((p.lattice == KVL_LATTICE_D4 && L->lat.block_dim == 4 && L->lat.unit == 1 &&
+        L->lat.q == p.q && 1 <= L->lat.q <= KVL_MAX_Q_D4 && 4 * L->n_blocks == dim) ||
+       (p.lattice == KVL_LATTICE_E8 && L->lat.block_dim == 8 && L->lat.unit == 2 &&
+        L->lat.q == p.q && 1 <= L->lat.q <= KVL_MAX_Q_E8 && 8 * L->n_blocks == dim)) &&
+      L->lat.width <= 64 &&
+      p.outliers <= KVL_MAX_OUTLIERS && 4 * p.outliers <= dim &&
+      L->rank <= KVL_MAX_RANK && L->rank < dim && L->has_mean <= 1;
 */
-/*@ // the layout's parameters are a copy of *p (field by field)
-    predicate kvl_params_copy(kvl_chunk_params *a, kvl_chunk_params *b) =
-      a->mode == b->mode && a->raw_dtype == b->raw_dtype && a->fp8_block == b->fp8_block &&
-      a->fp8_scale == b->fp8_scale && a->fp8_split_rope == b->fp8_split_rope &&
-      a->lattice == b->lattice && a->q == b->q && a->outliers == b->outliers &&
-      a->skeleton == b->skeleton && a->rank == b->rank;
+/*@ // the layout's parameters are a copy of *p (field by field), *a at label
+    // A of *b at label B
+    predicate kvl_params_copy{A,B}(kvl_chunk_params *a, kvl_chunk_params *b) =
+      \at(a->mode, A) == \at(b->mode, B) && \at(a->raw_dtype, A) == \at(b->raw_dtype, B) &&
+      \at(a->fp8_block, A) == \at(b->fp8_block, B) &&
+      \at(a->fp8_scale, A) == \at(b->fp8_scale, B) &&
+      \at(a->fp8_split_rope, A) == \at(b->fp8_split_rope, B) &&
+      \at(a->lattice, A) == \at(b->lattice, B) && \at(a->q, A) == \at(b->q, B) &&
+      \at(a->outliers, A) == \at(b->outliers, B) &&
+      \at(a->skeleton, A) == \at(b->skeleton, B) && \at(a->rank, A) == \at(b->rank, B);
 */
 /* KVL_OK, KVL_ERR_FIELD (a value outside its range) or KVL_ERR_OVERFLOW. */
 /*@ requires \valid(L) && \valid_read(p) && \separated(L, p);
     assigns *L;
     ensures \result == KVL_OK || \result == KVL_ERR_FIELD || \result == KVL_ERR_OVERFLOW;
     ensures lay_dim: \result == KVL_OK ==> L->dim == dim;
-    ensures lay_p: \result == KVL_OK ==> kvl_params_copy(&L->p, p);
+    // *p as it was on entry (the same in the post-state: \separated(L, p))
+    ensures lay_p: \result == KVL_OK ==> kvl_params_copy{Post,Pre}(&L->p, p);
     ensures lay_size: \result == KVL_OK ==> kvl_layout_size_ok(L);
+    ensures lay_bytes: \result == KVL_OK ==> L->record_bytes >= 1;
     ensures \result == KVL_OK ==> L->p.mode == KVL_MODE_RAW || L->p.mode == KVL_MODE_FP8 ||
                                    L->p.mode == KVL_MODE_LATTICE;
     ensures \result == KVL_OK && L->p.mode == KVL_MODE_RAW ==> kvl_layout_raw_ok(L);
@@ -475,12 +509,13 @@ uint32_t kvl_dtype_size(uint32_t dtype);
 */
 float kvl_load_as_f32(const void *src, uint32_t dtype, size_t i);
 /* Store f32 to element i of dtype array; KVL_ERR_RANGE if the result is not finite. */
-/*@ requires dtype <= KVL_DTYPE_BF16 && i <= 0x0FFFFFFFFFFFFFFF;
-    requires \valid((uint8_t *)dst + ((dtype == KVL_DTYPE_F32 ? 4 : 2) * i ..
-                                      (dtype == KVL_DTYPE_F32 ? 4 : 2) * i +
-                                      (dtype == KVL_DTYPE_F32 ? 3 : 1)));
-    assigns ((uint8_t *)dst)[(dtype == KVL_DTYPE_F32 ? 4 : 2) * i ..
-                             (dtype == KVL_DTYPE_F32 ? 4 : 2) * i + (dtype == KVL_DTYPE_F32 ? 3 : 1)];
+/*@ // bytes 4i .. 4i+3 (F32) or 2i .. 2i+1 (F16, BF16); each branch linear in i
+    // (a product (c ? 4 : 2) * i is nonlinear for the provers)
+    requires dtype <= KVL_DTYPE_BF16 && i <= 0x0FFFFFFFFFFFFFFF;
+    requires \valid((uint8_t *)dst + ((dtype == KVL_DTYPE_F32 ? 4 * i : 2 * i) ..
+                                      (dtype == KVL_DTYPE_F32 ? 4 * i + 3 : 2 * i + 1)));
+    assigns ((uint8_t *)dst)[(dtype == KVL_DTYPE_F32 ? 4 * i : 2 * i) ..
+                             (dtype == KVL_DTYPE_F32 ? 4 * i + 3 : 2 * i + 1)];
     ensures \result == KVL_OK || \result == KVL_ERR_RANGE;
 */
 int kvl_store_from_f32(void *dst, uint32_t dtype, size_t i, float v);

@@ -303,8 +303,51 @@ uint64_t kvl_e8_rank(const int32_t *w, int32_t q)
     return count_int + n;
 }
 
+/*@ // §7.6 D4 unrank facts, in an axiomatic so that only goals about the D4
+    // radix (kvl_d4_radix, used by d4_digit) have them in their context.
+    axiomatic KvlD4Unrank {
+      predicate kvl_d4_radix(integer r, integer q) = 1 <= q && r == 2 * q + 1;
+      // R = 2q+1 odd: with n = R d + u, n - d - u = R d - d = 2 q d is even
+      lemma kvl_odd_digit_step: \forall integer r, q, d;
+        kvl_d4_radix(r, q) ==> r * d - d == 2 * (q * d);
+      // and n < R^(k+1) leaves a quotient < R^k
+      lemma kvl_div_p4: \forall integer n, r, q;
+        kvl_d4_radix(r, q) && 0 <= n < kvl_ipow(r, 4) ==> n / r < kvl_ipow(r, 3);
+      lemma kvl_div_p3: \forall integer n, r, q;
+        kvl_d4_radix(r, q) && 0 <= n < kvl_ipow(r, 3) ==> n / r < kvl_ipow(r, 2);
+      lemma kvl_div_p2: \forall integer n, r, q;
+        kvl_d4_radix(r, q) && 0 <= n < kvl_ipow(r, 2) ==> n / r < r;
+      // N = 2 idx < 2 count = 2 ((R^4 + 1) / 2) <= R^4 + 1, so N < R^4 (N even)
+      lemma kvl_d4_count_bound: \forall integer r, q;
+        kvl_d4_radix(r, q) ==> 2 * kvl_d4_count(q) <= kvl_ipow(r, 4) + 1;
+    }
+*/
+
+/* §7.6 D4 unrank, one base-R digit (R = 2q+1): *ci = (n mod R) - q, returns
+ * n / R. R is odd, so n - n/R - (n mod R) = 2q (n/R) is even; and n < R^(k+1)
+ * gives n / R < R^k (the bounds that make the last quotient of N < R^4 zero). */
+/*@ requires q <= KVL_MAX_Q_D4 && kvl_d4_radix(r, q);
+    requires \valid(ci);
+    assigns *ci;
+    ensures -q <= *ci <= q;
+    ensures (n - \result - (*ci + q)) % 2 == 0;
+    ensures n < kvl_ipow(r, 4) ==> \result < kvl_ipow(r, 3);
+    ensures n < kvl_ipow(r, 3) ==> \result < kvl_ipow(r, 2);
+    ensures n < kvl_ipow(r, 2) ==> \result < r;
+    ensures n < r ==> \result == 0;
+*/
+static uint64_t d4_digit(uint64_t n, uint64_t r, int32_t q, int32_t *ci)
+{
+    /*@ assert n == r * (n / r) + n % r && 0 <= n % r < r && 0 <= n / r <= n; */
+    /*@ assert r * (n / r) - n / r == 2 * (q * (n / r)); */
+    *ci = (int32_t)(n % r) - q;
+    return n / r;
+}
+
 /* §7.6 D4 unrank: N = 2 idx, digits by repeated division (u3 first),
- * c_i = u_i - q. idx >= count -> KVL_ERR_INDEX with c all zero. */
+ * c_i = u_i - q. idx >= count -> KVL_ERR_INDEX with c all zero.
+ * N < R^4, so the last quotient is 0 and, R being odd, sum u_i has the
+ * parity of N: sum c_i is even (a D4 point). */
 int kvl_d4_unrank(uint64_t idx, int32_t q, int32_t *c)
 {
     kvl_lattice_info info;
@@ -325,15 +368,15 @@ int kvl_d4_unrank(uint64_t idx, int32_t q, int32_t *c)
         return KVL_ERR_INDEX;
     r = 2u * (uint64_t)q + 1u;
     n = 2u * idx;                      /* <= R^4 - 1 */
-    /*@ loop invariant 0 <= i <= 4;
-        loop invariant \forall integer j; i <= j < 4 ==> -q <= c[j] <= q;
-        loop assigns i, n, c[0 .. 3];
-        loop variant i;
-    */
-    for (i = 4u; i-- > 0;) {
-        c[i] = (int32_t)(n % r) - q;
-        n /= r;
-    }
+    /*@ assert d4_q: q <= KVL_MAX_Q_D4 && kvl_d4_radix(r, q) && info.count == kvl_d4_count(q); */
+    /*@ assert d4_n: n == 2 * idx && n < kvl_ipow(r, 4); */
+    /* four digit steps written out (not a loop): each has a constant power
+     * R^k in its bound, which keeps the provers' goals small */
+    n = d4_digit(n, r, q, &c[3]);
+    n = d4_digit(n, r, q, &c[2]);
+    n = d4_digit(n, r, q, &c[1]);
+    n = d4_digit(n, r, q, &c[0]);
+    /*@ assert d4_last: n == 0; */
     return KVL_OK;
 }
 
@@ -368,6 +411,7 @@ int kvl_e8_unrank(uint64_t idx, int32_t q, int32_t *w)
         n = 2u * idx;                  /* <= R^8 - 1 < 2^64 */
         /*@ loop invariant 0 <= i <= 8;
             loop invariant \forall integer j; i <= j < 8 ==> -2 * q <= w[j] <= 2 * q;
+            loop invariant \forall integer j; i <= j < 8 ==> w[j] % 2 == 0;
             loop assigns i, n, w[0 .. 7];
             loop variant i;
         */
@@ -394,6 +438,7 @@ int kvl_e8_unrank(uint64_t idx, int32_t q, int32_t *w)
     v[7] = 2 * (int32_t)half7 + (vsum & 1);
     /*@ loop invariant 0 <= i <= 8;
         loop invariant \forall integer j; 0 <= j < i ==> -2 * q <= w[j] <= 2 * q;
+        loop invariant \forall integer j; 0 <= j < i ==> w[j] % 2 != 0;
         loop assigns i, w[0 .. 7];
         loop variant 8 - i;
     */

@@ -168,6 +168,142 @@ static int parse_tensor(kvl_reader *r, const uint8_t *body, uint32_t len, kvl_ev
     return KVL_OK;
 }
 
+/* §4.3 TENS section (body[0 .. len-1]): a tensor begins; only between
+ * tensors. */
+/*@ requires \valid(r) && (r->state == RS_BETWEEN || r->state == RS_IN_TENSOR);
+    requires \valid(ev) && \separated(r, ev);
+    requires \valid_read(body + (0 .. len - 1));
+    requires \separated(ev, body + (0 .. len - 1));
+    assigns r->cur, r->tensor_index, r->chunk_index, r->vectors_in_tensor,
+            r->last_chunk_partial, r->state, ev->tensor, ev->kind, ev->tensor_index;
+    ensures r->state == RS_BETWEEN || r->state == RS_IN_TENSOR || r->state == RS_DONE;
+    ensures \result == KVL_OK ==> ev->kind == KVL_EVENT_TENSOR;
+*/
+static int section_tens(kvl_reader *r, const uint8_t *body, uint32_t len, kvl_event *ev)
+{
+    int st;
+    if (r->state != RS_BETWEEN)
+        return KVL_ERR_FIELD;
+    st = parse_tensor(r, body, len, ev);
+    if (st != KVL_OK)
+        return st;
+    r->cur = ev->tensor;
+    r->tensor_index = r->n_tensors;
+    r->chunk_index = 0;
+    r->vectors_in_tensor = 0;
+    r->last_chunk_partial = 0;
+    r->state = RS_IN_TENSOR;
+    ev->kind = KVL_EVENT_TENSOR;
+    ev->tensor_index = r->tensor_index;
+    return KVL_OK;
+}
+
+/* §4.3, §5.1 CHNK section (sec[0 .. len-1]: the whole section, framing
+ * included): the next chunk of the current tensor. Every chunk but the last
+ * holds chunk_len vectors. */
+/*@ requires \valid(r) && (r->state == RS_BETWEEN || r->state == RS_IN_TENSOR);
+    requires \valid(ev) && \separated(r, ev);
+    requires len <= 0x1FFFFFFFFFFFFFFF && \valid_read(sec + (0 .. len - 1));
+    requires \separated(ev, sec + (0 .. len - 1));
+    requires ev->kind == 0;
+    assigns r->last_chunk_partial, r->vectors_in_tensor, r->chunk_index,
+            ev->chunk, ev->kind, ev->tensor_index, ev->tensor, ev->first_vector;
+    ensures r->state == RS_BETWEEN || r->state == RS_IN_TENSOR || r->state == RS_DONE;
+    // stated on ev->kind, set only on success: \result == KVL_OK would need
+    // the kvl_status (unsigned) -> int conversion of an error to stay non-zero
+    ensures ev->kind == 0 || ev->kind == KVL_EVENT_CHUNK;
+    ensures ev->kind == KVL_EVENT_CHUNK ==> kvl_chunk_view_in(&ev->chunk, sec, len);
+    ensures ev->kind == KVL_EVENT_CHUNK ==> kvl_chunk_view_ok(&ev->chunk);
+*/
+static int section_chnk(kvl_reader *r, const uint8_t *sec, size_t len, kvl_event *ev)
+{
+    kvl_status st;
+    if (r->state != RS_IN_TENSOR || r->last_chunk_partial)
+        return KVL_ERR_FIELD; /* only the last chunk may be partial */
+    st = kvl_chunk_parse(sec, len, r->cur.dim, &ev->chunk);
+    if (st != KVL_OK)
+        return st;
+    /* the skeleton bytes 2 dim (has_mean + rank) split into mean and basis
+     * (kvl_chunk_view_in to kvl_chunk_view_ok: nonlinear for the provers) */
+    /*@ assert 0 <= ev->chunk.dim * ev->chunk.has_mean && 0 <= ev->chunk.params.rank * ev->chunk.dim &&
+               2 * ev->chunk.dim * (ev->chunk.has_mean + ev->chunk.params.rank) ==
+               2 * ev->chunk.dim * ev->chunk.has_mean + 2 * ev->chunk.params.rank * ev->chunk.dim;
+    */
+    if (ev->chunk.chunk_index != r->chunk_index || ev->chunk.n_vectors > r->cur.chunk_len)
+        return KVL_ERR_FIELD;
+    ev->tensor = r->cur;
+    ev->tensor_index = r->tensor_index;
+    ev->first_vector = r->vectors_in_tensor;
+    r->last_chunk_partial = ev->chunk.n_vectors < r->cur.chunk_len;
+    r->vectors_in_tensor += ev->chunk.n_vectors;
+    r->chunk_index++;
+    ev->kind = KVL_EVENT_CHUNK;
+    return KVL_OK;
+}
+
+/* §4.4 TEND section (body[0 .. len-1]): the current tensor ends; its index,
+ * chunk and vector counts must match what was read. */
+/*@ requires \valid(r) && (r->state == RS_BETWEEN || r->state == RS_IN_TENSOR);
+    requires \valid(ev) && \separated(r, ev);
+    requires \valid_read(body + (0 .. len - 1));
+    assigns r->n_tensors, r->state,
+            ev->kind, ev->tensor_index, ev->tensor, ev->n_vectors, ev->n_chunks;
+    ensures r->state == RS_BETWEEN || r->state == RS_IN_TENSOR || r->state == RS_DONE;
+    ensures \result == KVL_OK ==> ev->kind == KVL_EVENT_TENSOR_END;
+*/
+static int section_tend(kvl_reader *r, const uint8_t *body, uint32_t len, kvl_event *ev)
+{
+    kvl_bitreader br;
+    uint32_t index, n_chunks;
+    uint64_t n_vectors;
+    if (r->state != RS_IN_TENSOR)
+        return KVL_ERR_FIELD;
+    if (len != KVL_TEND_BYTES)
+        return KVL_ERR_FIELD;
+    kvl_br_init(&br, body, len);
+    index = (uint32_t)kvl_br_get(&br, 32);
+    n_chunks = (uint32_t)kvl_br_get(&br, 32);
+    n_vectors = kvl_br_get(&br, 64);
+    if (index != r->tensor_index || n_chunks != r->chunk_index ||
+        n_vectors != r->vectors_in_tensor)
+        return KVL_ERR_FIELD;
+    ev->tensor = r->cur;
+    ev->kind = KVL_EVENT_TENSOR_END;
+    ev->tensor_index = index;
+    ev->n_vectors = n_vectors;
+    ev->n_chunks = n_chunks;
+    r->n_tensors++;
+    r->state = RS_BETWEEN;
+    return KVL_OK;
+}
+
+/* §4.5 FEND section (body[0 .. len-1], the section starting at r->pos): the
+ * stream ends, between tensors, with the tensor count, and nothing after it. */
+/*@ requires \valid(r) && (r->state == RS_BETWEEN || r->state == RS_IN_TENSOR);
+    requires \valid(ev) && \separated(r, ev);
+    requires \valid_read(body + (0 .. len - 1));
+    assigns r->state, ev->kind, ev->n_tensors;
+    ensures r->state == RS_BETWEEN || r->state == RS_IN_TENSOR || r->state == RS_DONE;
+    ensures \result == KVL_OK ==> ev->kind == KVL_EVENT_END;
+*/
+static int section_fend(kvl_reader *r, const uint8_t *body, uint32_t len, kvl_event *ev)
+{
+    kvl_bitreader br;
+    uint32_t n_tensors;
+    if (r->state != RS_BETWEEN || len != KVL_FEND_BYTES)
+        return KVL_ERR_FIELD;
+    kvl_br_init(&br, body, len);
+    n_tensors = (uint32_t)kvl_br_get(&br, 32);
+    if (n_tensors != r->n_tensors)
+        return KVL_ERR_FIELD;
+    if (r->pos + (size_t)len + KVL_SECTION_OVERHEAD != r->size)
+        return KVL_ERR_FIELD; /* trailing bytes after FEND */
+    ev->kind = KVL_EVENT_END;
+    ev->n_tensors = n_tensors;
+    r->state = RS_DONE;
+    return KVL_OK;
+}
+
 /*@ requires r == \null || kvl_reader_ok(r);
     requires ev == \null || \valid(ev);
     requires r != \null && ev != \null ==> \separated(r, ev);
@@ -178,8 +314,12 @@ static int parse_tensor(kvl_reader *r, const uint8_t *body, uint32_t len, kvl_ev
     ensures r != \null ==> kvl_reader_ok(r);
     ensures r != \null ==> r->data == \old(r->data) && r->size == \old(r->size);
     ensures r != \null && \old(r->state) == RS_FAILED ==> r->state == RS_FAILED;
+    ensures \result == KVL_OK ==> r != \null && ev != \null;
+    // a chunk event's view lies in the bytes read by this call (data[old pos .. pos-1])
     ensures \result == KVL_OK && ev->kind == KVL_EVENT_CHUNK ==>
-              kvl_chunk_view_in(&ev->chunk, r->data + \old(r->pos), r->size - \old(r->pos));
+              kvl_chunk_view_ok(&ev->chunk) &&
+              \exists integer p; \old(r->pos) <= p <= r->pos &&
+                kvl_chunk_view_in(&ev->chunk, r->data + p, r->size - p);
 */
 kvl_status kvl_reader_next(kvl_reader *r, kvl_event *ev)
 {
@@ -197,14 +337,15 @@ kvl_status kvl_reader_next(kvl_reader *r, kvl_event *ev)
     /*@ loop invariant kvl_reader_ok(r) && r->data == \at(r->data, Pre) &&
                        r->size == \at(r->size, Pre) && r->state == \at(r->state, Pre) &&
                        (r->state == RS_BETWEEN || r->state == RS_IN_TENSOR);
+        loop invariant \at(r->pos, Pre) <= r->pos;
+        loop invariant ev->kind == 0;
         loop assigns r->pos, skipped, ev->skipped_sections;
     */
     for (;;) {
         const uint8_t *sec = r->data + r->pos;
         size_t avail = r->size - r->pos;
-        uint32_t type, flags, body_len;
+        uint32_t type = 0, flags = 0, body_len = 0; /* set by kvl_section_parse */
         const uint8_t *body;
-        kvl_bitreader br;
         int st;
         if (avail == 0u)
             return fail(r, KVL_ERR_TRUNCATED); /* no FEND */
@@ -223,69 +364,16 @@ kvl_status kvl_reader_next(kvl_reader *r, kvl_event *ev)
         }
         if (flags != 0u)
             return fail(r, KVL_ERR_FIELD); /* known sections are never ancillary */
-        kvl_br_init(&br, body, body_len);
-        if (type == KVL_TAG_TENS) {
-            if (r->state != RS_BETWEEN)
-                return fail(r, KVL_ERR_FIELD);
-            st = parse_tensor(r, body, body_len, ev);
-            if (st != KVL_OK)
-                return fail(r, st);
-            r->cur = ev->tensor;
-            r->tensor_index = r->n_tensors;
-            r->chunk_index = 0;
-            r->vectors_in_tensor = 0;
-            r->last_chunk_partial = 0;
-            r->state = RS_IN_TENSOR;
-            ev->kind = KVL_EVENT_TENSOR;
-            ev->tensor_index = r->tensor_index;
-        } else if (type == KVL_TAG_CHNK) {
-            if (r->state != RS_IN_TENSOR || r->last_chunk_partial)
-                return fail(r, KVL_ERR_FIELD); /* only the last chunk may be partial */
-            st = kvl_chunk_parse(sec, avail, r->cur.dim, &ev->chunk);
-            if (st != KVL_OK)
-                return fail(r, st);
-            if (ev->chunk.chunk_index != r->chunk_index || ev->chunk.n_vectors > r->cur.chunk_len)
-                return fail(r, KVL_ERR_FIELD);
-            ev->kind = KVL_EVENT_CHUNK;
-            ev->tensor_index = r->tensor_index;
-            ev->tensor = r->cur;
-            ev->first_vector = r->vectors_in_tensor;
-            r->last_chunk_partial = ev->chunk.n_vectors < r->cur.chunk_len;
-            r->vectors_in_tensor += ev->chunk.n_vectors;
-            r->chunk_index++;
-        } else if (type == KVL_TAG_TEND) {
-            uint32_t index, n_chunks;
-            uint64_t n_vectors;
-            if (r->state != RS_IN_TENSOR)
-                return fail(r, KVL_ERR_FIELD);
-            if (body_len != KVL_TEND_BYTES)
-                return fail(r, KVL_ERR_FIELD);
-            index = (uint32_t)kvl_br_get(&br, 32);
-            n_chunks = (uint32_t)kvl_br_get(&br, 32);
-            n_vectors = kvl_br_get(&br, 64);
-            if (index != r->tensor_index || n_chunks != r->chunk_index ||
-                n_vectors != r->vectors_in_tensor)
-                return fail(r, KVL_ERR_FIELD);
-            ev->kind = KVL_EVENT_TENSOR_END;
-            ev->tensor_index = index;
-            ev->tensor = r->cur;
-            ev->n_vectors = n_vectors;
-            ev->n_chunks = n_chunks;
-            r->n_tensors++;
-            r->state = RS_BETWEEN;
-        } else { /* FEND */
-            uint32_t n_tensors;
-            if (r->state != RS_BETWEEN || body_len != KVL_FEND_BYTES)
-                return fail(r, KVL_ERR_FIELD);
-            n_tensors = (uint32_t)kvl_br_get(&br, 32);
-            if (n_tensors != r->n_tensors)
-                return fail(r, KVL_ERR_FIELD);
-            if (r->pos + (size_t)body_len + KVL_SECTION_OVERHEAD != r->size)
-                return fail(r, KVL_ERR_FIELD); /* trailing bytes after FEND */
-            ev->kind = KVL_EVENT_END;
-            ev->n_tensors = n_tensors;
-            r->state = RS_DONE;
-        }
+        if (type == KVL_TAG_TENS)
+            st = section_tens(r, body, body_len, ev);
+        else if (type == KVL_TAG_CHNK)
+            st = section_chnk(r, sec, avail, ev);
+        else if (type == KVL_TAG_TEND)
+            st = section_tend(r, body, body_len, ev);
+        else
+            st = section_fend(r, body, body_len, ev);
+        if (st != KVL_OK)
+            return fail(r, st);
         r->pos += (size_t)body_len + KVL_SECTION_OVERHEAD;
         return KVL_OK;
     }
@@ -305,8 +393,7 @@ kvl_status kvl_verify(const uint8_t *data, size_t size, kvl_stream_summary *summ
     kvl_status st;
     sum = summary_zero;
     st = kvl_reader_init(&r, data, size);
-    /*@ loop invariant st == KVL_OK ==> kvl_reader_ok(&r) && r.data == data && r.size == size &&
-                                        r.state != RS_FAILED;
+    /*@ loop invariant st == KVL_OK ==> kvl_reader_ok(&r) && r.data == data && r.size == size;
         loop invariant kvl_reader_ok(&r) || st != KVL_OK;
         loop assigns st, r, ev, sum;
     */
