@@ -311,10 +311,12 @@ eva_entries | while IFS='|' read -r entry espec epending; do
                 fn=$(echo "$line" | sed 's/.* function \([A-Za-z0-9_]*\)[:,].*/\1/') ;;
             *)
                 f=${loc%%:*}; l=${loc#*:}; l=${l%%:*}
-                fn=$(awk -v n="$l" 'NR <= n && /^[A-Za-z_][A-Za-z0-9_ *]*\(/ && !/;/ { f = $0 } END { print f }' "$root/$f" |
+                # frama-c names files relative to the working directory
+                case "$f" in /*) ;; *) f=$PWD/$f ;; esac
+                fn=$(awk -v n="$l" 'NR <= n && /^[A-Za-z_][A-Za-z0-9_ *]*\(/ && !/;/ { f = $0 } END { print f }' "$f" |
                     sed 's/(.*//; s/.*[ *]//') ;;
         esac
-        echo "$entry|$fn|invalid in some state|$loc $prop"
+        echo "$entry|$fn|invalid in some state|${loc#"$root"/} $prop"
     done | sort -u >>"$eva_list"
     o_inval=$(grep -c "^$entry|[^|]*|invalid" "$eva_list")
     other=$((o_ass + o_pre + o_post + o_inv))
