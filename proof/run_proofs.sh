@@ -316,7 +316,7 @@ eva_entries | while IFS='|' read -r entry espec epending; do
                 fn=$(awk -v n="$l" 'NR <= n && /^[A-Za-z_][A-Za-z0-9_ *]*\(/ && !/;/ { f = $0 } END { print f }' "$f" |
                     sed 's/(.*//; s/.*[ *]//') ;;
         esac
-        echo "$entry|$fn|invalid in some state|${loc#"$root"/} $prop"
+        printf '%s\n' "$entry|$fn|invalid in some state|${loc#"$root"/} $prop"
     done | sort -u >>"$eva_list"
     o_inval=$(grep -c "^$entry|[^|]*|invalid" "$eva_list")
     other=$((o_ass + o_pre + o_post + o_inv))
@@ -343,7 +343,7 @@ while IFS='|' read -r entry job kind prop; do
            elif [ -z "$st" ]; then st="FAIL (WP job of $job not run)"
            else st="FAIL (WP job $st)"; fi ;;
     esac
-    echo "$entry|$job|$kind|$prop|$st" >>"$eva_pre"
+    printf '%s\n' "$entry|$job|$kind|$prop|$st" >>"$eva_pre" # not echo: \valid, \null
 done <"$eva_list"
 end_all=$(date +%s)
 
