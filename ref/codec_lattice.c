@@ -297,16 +297,16 @@ static int read_codes(kvl_bitreader *br, uint32_t d, uint32_t lattice, uint32_t 
 {
     uint32_t b, i;
     int st;
+    int32_t c[8] = {0}; /* one block; zeroed once for EVA (a D4 block sets c[0 .. 3]) */
     /*@ loop invariant 0 <= b <= d && b % 4 == 0 && (bd == 8 ==> b % 8 == 0);
         loop invariant kvl_br_ok(br);
         loop invariant br->buf == \at(br->buf, Pre) && br->size_bits == \at(br->size_bits, Pre);
         loop invariant br->err == KVL_OK || br->err == KVL_ERR_TRUNCATED;
         loop invariant \forall integer m; 0 <= m < b ==> -4095 <= k[m] <= 4095;
-        loop assigns b, i, st, k[0 .. d - 1], br->pos, br->err;
+        loop assigns b, i, st, c[0 .. 7], k[0 .. d - 1], br->pos, br->err;
         loop variant d - b;
     */
     for (b = 0; b < d; b += bd) {
-        int32_t c[8] = {0};   /* zeroed for EVA: a D4 block sets c[0 .. 3] */
         uint64_t idx = kvl_br_get(br, width);
         if (br->err != KVL_OK)
             return br->err;

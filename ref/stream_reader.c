@@ -120,14 +120,26 @@ kvl_status kvl_reader_init(kvl_reader *r, const uint8_t *data, size_t size)
     return KVL_OK;
 }
 
-/*@ requires \valid(r);
+/*@ requires \valid(r) && st != KVL_OK;
     assigns r->state;
-    ensures r->state == RS_FAILED;
+    ensures r->state == RS_FAILED && \result == st;
 */
-static kvl_status fail(kvl_reader *r, int st)
+static kvl_status fail(kvl_reader *r, kvl_status st)
 {
     r->state = RS_FAILED;
-    return (kvl_status)st;
+    return st;
+}
+
+/* *dst = *src. Its own function, whose contract states only the write: the
+ * provers then see the copy as a write of unknown values, not as an equation
+ * between two structs, which made the reader's goals time out (a tensor
+ * description's values are not part of the proved properties). */
+/*@ requires \valid(dst) && \valid_read(src) && \separated(dst, src);
+    assigns *dst;
+*/
+static void tensor_copy(kvl_tensor_desc *dst, const kvl_tensor_desc *src)
+{
+    *dst = *src;
 }
 
 /* §4.3 tensor header body */
@@ -136,7 +148,7 @@ static kvl_status fail(kvl_reader *r, int st)
     requires \separated(ev, body + (0 .. len - 1));
     assigns ev->tensor;
 */
-static int parse_tensor(kvl_reader *r, const uint8_t *body, uint32_t len, kvl_event *ev)
+static kvl_status parse_tensor(kvl_reader *r, const uint8_t *body, uint32_t len, kvl_event *ev)
 {
     kvl_bitreader br;
     uint32_t index, name_len;
@@ -176,18 +188,19 @@ static int parse_tensor(kvl_reader *r, const uint8_t *body, uint32_t len, kvl_ev
     requires \separated(ev, body + (0 .. len - 1));
     assigns r->cur, r->tensor_index, r->chunk_index, r->vectors_in_tensor,
             r->last_chunk_partial, r->state, ev->tensor, ev->kind, ev->tensor_index;
+    ensures r->data == \old(r->data) && r->size == \old(r->size) && r->pos == \old(r->pos);
     ensures r->state == RS_BETWEEN || r->state == RS_IN_TENSOR || r->state == RS_DONE;
     ensures \result == KVL_OK ==> ev->kind == KVL_EVENT_TENSOR;
 */
-static int section_tens(kvl_reader *r, const uint8_t *body, uint32_t len, kvl_event *ev)
+static kvl_status section_tens(kvl_reader *r, const uint8_t *body, uint32_t len, kvl_event *ev)
 {
-    int st;
+    kvl_status st;
     if (r->state != RS_BETWEEN)
         return KVL_ERR_FIELD;
     st = parse_tensor(r, body, len, ev);
     if (st != KVL_OK)
         return st;
-    r->cur = ev->tensor;
+    tensor_copy(&r->cur, &ev->tensor);
     r->tensor_index = r->n_tensors;
     r->chunk_index = 0;
     r->vectors_in_tensor = 0;
@@ -197,6 +210,13 @@ static int section_tens(kvl_reader *r, const uint8_t *body, uint32_t len, kvl_ev
     ev->tensor_index = r->tensor_index;
     return KVL_OK;
 }
+
+/*@ // A parsed chunk section that is readable gives a view the decoders can
+    // read: the mean, basis and records lie inside the section (section_chnk).
+    lemma kvl_view_in_ok{L}: \forall kvl_chunk_view *v, uint8_t *sec, integer len;
+      \valid_read(sec + (0 .. len - 1)) && kvl_chunk_view_in(v, sec, len) ==>
+      kvl_chunk_view_ok(v);
+*/
 
 /* §4.3, §5.1 CHNK section (sec[0 .. len-1]: the whole section, framing
  * included): the next chunk of the current tensor. Every chunk but the last
@@ -208,35 +228,37 @@ static int section_tens(kvl_reader *r, const uint8_t *body, uint32_t len, kvl_ev
     requires ev->kind == 0;
     assigns r->last_chunk_partial, r->vectors_in_tensor, r->chunk_index,
             ev->chunk, ev->kind, ev->tensor_index, ev->tensor, ev->first_vector;
+    ensures r->data == \old(r->data) && r->size == \old(r->size) && r->pos == \old(r->pos);
     ensures r->state == RS_BETWEEN || r->state == RS_IN_TENSOR || r->state == RS_DONE;
-    // stated on ev->kind, set only on success: \result == KVL_OK would need
-    // the kvl_status (unsigned) -> int conversion of an error to stay non-zero
+    // the event is a chunk (ev->kind set) only on success
     ensures ev->kind == 0 || ev->kind == KVL_EVENT_CHUNK;
-    ensures ev->kind == KVL_EVENT_CHUNK ==> kvl_chunk_view_in(&ev->chunk, sec, len);
-    ensures ev->kind == KVL_EVENT_CHUNK ==> kvl_chunk_view_ok(&ev->chunk);
+    ensures ev->kind == KVL_EVENT_CHUNK <==> \result == KVL_OK;
+    ensures \result == KVL_OK ==> kvl_chunk_view_in(&ev->chunk, sec, len);
+    ensures \result == KVL_OK ==> kvl_chunk_view_ok(&ev->chunk);
 */
-static int section_chnk(kvl_reader *r, const uint8_t *sec, size_t len, kvl_event *ev)
+static kvl_status section_chnk(kvl_reader *r, const uint8_t *sec, size_t len, kvl_event *ev)
 {
     kvl_status st;
+    uint32_t index = r->chunk_index; /* the index this chunk must carry */
     if (r->state != RS_IN_TENSOR || r->last_chunk_partial)
         return KVL_ERR_FIELD; /* only the last chunk may be partial */
+    /* What does not depend on the chunk is stored before the parse, so that no
+     * 32-bit store follows it: after one, the provers must re-derive the
+     * view's nonlinear byte counts (kvl_chunk_view_in) and time out. On an
+     * error the caller fails the reader (errors are final), so the advanced
+     * chunk counter is never used then. */
+    tensor_copy(&ev->tensor, &r->cur);
+    ev->tensor_index = r->tensor_index;
+    ev->first_vector = r->vectors_in_tensor;
+    r->chunk_index = index + 1u;
     st = kvl_chunk_parse(sec, len, r->cur.dim, &ev->chunk);
     if (st != KVL_OK)
         return st;
-    /* the skeleton bytes 2 dim (has_mean + rank) split into mean and basis
-     * (kvl_chunk_view_in to kvl_chunk_view_ok: nonlinear for the provers) */
-    /*@ assert 0 <= ev->chunk.dim * ev->chunk.has_mean && 0 <= ev->chunk.params.rank * ev->chunk.dim &&
-               2 * ev->chunk.dim * (ev->chunk.has_mean + ev->chunk.params.rank) ==
-               2 * ev->chunk.dim * ev->chunk.has_mean + 2 * ev->chunk.params.rank * ev->chunk.dim;
-    */
-    if (ev->chunk.chunk_index != r->chunk_index || ev->chunk.n_vectors > r->cur.chunk_len)
+    /*@ assert view_ok: kvl_chunk_view_ok(&ev->chunk); */ // lemma kvl_view_in_ok
+    if (ev->chunk.chunk_index != index || ev->chunk.n_vectors > r->cur.chunk_len)
         return KVL_ERR_FIELD;
-    ev->tensor = r->cur;
-    ev->tensor_index = r->tensor_index;
-    ev->first_vector = r->vectors_in_tensor;
     r->last_chunk_partial = ev->chunk.n_vectors < r->cur.chunk_len;
     r->vectors_in_tensor += ev->chunk.n_vectors;
-    r->chunk_index++;
     ev->kind = KVL_EVENT_CHUNK;
     return KVL_OK;
 }
@@ -248,10 +270,11 @@ static int section_chnk(kvl_reader *r, const uint8_t *sec, size_t len, kvl_event
     requires \valid_read(body + (0 .. len - 1));
     assigns r->n_tensors, r->state,
             ev->kind, ev->tensor_index, ev->tensor, ev->n_vectors, ev->n_chunks;
+    ensures r->data == \old(r->data) && r->size == \old(r->size) && r->pos == \old(r->pos);
     ensures r->state == RS_BETWEEN || r->state == RS_IN_TENSOR || r->state == RS_DONE;
     ensures \result == KVL_OK ==> ev->kind == KVL_EVENT_TENSOR_END;
 */
-static int section_tend(kvl_reader *r, const uint8_t *body, uint32_t len, kvl_event *ev)
+static kvl_status section_tend(kvl_reader *r, const uint8_t *body, uint32_t len, kvl_event *ev)
 {
     kvl_bitreader br;
     uint32_t index, n_chunks;
@@ -267,13 +290,13 @@ static int section_tend(kvl_reader *r, const uint8_t *body, uint32_t len, kvl_ev
     if (index != r->tensor_index || n_chunks != r->chunk_index ||
         n_vectors != r->vectors_in_tensor)
         return KVL_ERR_FIELD;
-    ev->tensor = r->cur;
-    ev->kind = KVL_EVENT_TENSOR_END;
+    r->n_tensors++;
+    r->state = RS_BETWEEN;
+    tensor_copy(&ev->tensor, &r->cur);
     ev->tensor_index = index;
     ev->n_vectors = n_vectors;
     ev->n_chunks = n_chunks;
-    r->n_tensors++;
-    r->state = RS_BETWEEN;
+    ev->kind = KVL_EVENT_TENSOR_END;
     return KVL_OK;
 }
 
@@ -283,10 +306,11 @@ static int section_tend(kvl_reader *r, const uint8_t *body, uint32_t len, kvl_ev
     requires \valid(ev) && \separated(r, ev);
     requires \valid_read(body + (0 .. len - 1));
     assigns r->state, ev->kind, ev->n_tensors;
+    ensures r->data == \old(r->data) && r->size == \old(r->size) && r->pos == \old(r->pos);
     ensures r->state == RS_BETWEEN || r->state == RS_IN_TENSOR || r->state == RS_DONE;
     ensures \result == KVL_OK ==> ev->kind == KVL_EVENT_END;
 */
-static int section_fend(kvl_reader *r, const uint8_t *body, uint32_t len, kvl_event *ev)
+static kvl_status section_fend(kvl_reader *r, const uint8_t *body, uint32_t len, kvl_event *ev)
 {
     kvl_bitreader br;
     uint32_t n_tensors;
@@ -298,9 +322,65 @@ static int section_fend(kvl_reader *r, const uint8_t *body, uint32_t len, kvl_ev
         return KVL_ERR_FIELD;
     if (r->pos + (size_t)len + KVL_SECTION_OVERHEAD != r->size)
         return KVL_ERR_FIELD; /* trailing bytes after FEND */
-    ev->kind = KVL_EVENT_END;
-    ev->n_tensors = n_tensors;
     r->state = RS_DONE;
+    ev->n_tensors = n_tensors;
+    ev->kind = KVL_EVENT_END;
+    return KVL_OK;
+}
+
+/* Clears the event (all members zero). Its own function so that the provers
+ * see one write of the whole event, not one per member in every goal. WP 25
+ * models the copy of this large struct as a write of unknown values, so the
+ * kind, which the proofs of the reader need, is also stored explicitly. */
+/*@ requires \valid(ev);
+    assigns *ev;
+    ensures ev->kind == 0;
+*/
+static void event_clear(kvl_event *ev)
+{
+    *ev = event_zero;
+    ev->kind = 0;
+}
+
+/* §4.3-§4.5: a known section (type TENS, CHNK, TEND or FEND, already
+ * framed and CRC-checked by kvl_section_parse) at r->pos, body_len bytes of
+ * body: checks it against the reader's state and makes the event; on OK the
+ * cursor moves past it, on an error the reader fails. */
+/*@ requires kvl_reader_ok(r) && (r->state == RS_BETWEEN || r->state == RS_IN_TENSOR);
+    requires \valid(ev) && \separated(r, ev) && \separated(ev, r->data + (0 .. r->size - 1));
+    requires body_len + KVL_SECTION_OVERHEAD <= r->size - r->pos;
+    requires ev->kind == 0;
+    assigns r->pos, r->state, r->cur, r->tensor_index, r->chunk_index, r->vectors_in_tensor,
+            r->last_chunk_partial, r->n_tensors,
+            ev->kind, ev->tensor_index, ev->tensor, ev->chunk, ev->first_vector,
+            ev->n_vectors, ev->n_chunks, ev->n_tensors;
+    ensures r->data == \old(r->data) && r->size == \old(r->size);
+    ensures kvl_reader_ok(r);
+    ensures \result != KVL_OK ==> r->state == RS_FAILED;
+    ensures \result == KVL_OK ==> r->state != RS_FAILED;
+    ensures \result == KVL_OK ==> r->pos == \old(r->pos) + body_len + KVL_SECTION_OVERHEAD;
+    ensures \result == KVL_OK && ev->kind == KVL_EVENT_CHUNK ==>
+              kvl_chunk_view_ok(&ev->chunk) &&
+              kvl_chunk_view_in(&ev->chunk, r->data + \old(r->pos), r->size - \old(r->pos));
+*/
+static kvl_status known_section(kvl_reader *r, uint32_t type, uint32_t body_len, kvl_event *ev)
+{
+    const uint8_t *sec = r->data + r->pos;
+    const uint8_t *body = sec + 12; /* the whole section is present (caller) */
+    kvl_status st;
+    if (type == KVL_TAG_TENS)
+        st = section_tens(r, body, body_len, ev);
+    else if (type == KVL_TAG_CHNK)
+        st = section_chnk(r, sec, r->size - r->pos, ev);
+    else if (type == KVL_TAG_TEND)
+        st = section_tend(r, body, body_len, ev);
+    else
+        st = section_fend(r, body, body_len, ev);
+    /*@ assert kept: r->data == \at(r->data, Pre) && r->size == \at(r->size, Pre) &&
+                     r->pos == \at(r->pos, Pre); */
+    if (st != KVL_OK)
+        return fail(r, st);
+    r->pos += (size_t)body_len + KVL_SECTION_OVERHEAD;
     return KVL_OK;
 }
 
@@ -314,7 +394,7 @@ static int section_fend(kvl_reader *r, const uint8_t *body, uint32_t len, kvl_ev
     ensures r != \null ==> kvl_reader_ok(r);
     ensures r != \null ==> r->data == \old(r->data) && r->size == \old(r->size);
     ensures r != \null && \old(r->state) == RS_FAILED ==> r->state == RS_FAILED;
-    ensures \result == KVL_OK ==> r != \null && ev != \null;
+    ensures \result == KVL_OK ==> r != \null && ev != \null && r->state != RS_FAILED;
     // a chunk event's view lies in the bytes read by this call (data[old pos .. pos-1])
     ensures \result == KVL_OK && ev->kind == KVL_EVENT_CHUNK ==>
               kvl_chunk_view_ok(&ev->chunk) &&
@@ -326,7 +406,7 @@ kvl_status kvl_reader_next(kvl_reader *r, kvl_event *ev)
     uint32_t skipped = 0;
     if (!r || !ev)
         return KVL_ERR_ARG;
-    *ev = event_zero;
+    event_clear(ev);
     if (r->state == RS_FAILED || r->state == RS_NEED_HEADER)
         return KVL_ERR_STATE;
     if (r->state == RS_DONE) {
@@ -342,17 +422,14 @@ kvl_status kvl_reader_next(kvl_reader *r, kvl_event *ev)
         loop assigns r->pos, skipped, ev->skipped_sections;
     */
     for (;;) {
-        const uint8_t *sec = r->data + r->pos;
         size_t avail = r->size - r->pos;
         uint32_t type = 0, flags = 0, body_len = 0; /* set by kvl_section_parse */
-        const uint8_t *body;
         int st;
         if (avail == 0u)
             return fail(r, KVL_ERR_TRUNCATED); /* no FEND */
-        st = kvl_section_parse(sec, avail, &type, &flags, &body_len);
+        st = kvl_section_parse(r->data + r->pos, avail, &type, &flags, &body_len);
         if (st != KVL_OK)
-            return fail(r, st);
-        body = sec + 12; /* the whole section is present (checked above) */
+            return fail(r, (kvl_status)st);
         ev->skipped_sections = skipped;
         if (type != KVL_TAG_TENS && type != KVL_TAG_CHNK && type != KVL_TAG_TEND &&
             type != KVL_TAG_FEND) {
@@ -364,18 +441,7 @@ kvl_status kvl_reader_next(kvl_reader *r, kvl_event *ev)
         }
         if (flags != 0u)
             return fail(r, KVL_ERR_FIELD); /* known sections are never ancillary */
-        if (type == KVL_TAG_TENS)
-            st = section_tens(r, body, body_len, ev);
-        else if (type == KVL_TAG_CHNK)
-            st = section_chnk(r, sec, avail, ev);
-        else if (type == KVL_TAG_TEND)
-            st = section_tend(r, body, body_len, ev);
-        else
-            st = section_fend(r, body, body_len, ev);
-        if (st != KVL_OK)
-            return fail(r, st);
-        r->pos += (size_t)body_len + KVL_SECTION_OVERHEAD;
-        return KVL_OK;
+        return known_section(r, type, body_len, ev);
     }
 }
 
