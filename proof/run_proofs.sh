@@ -93,6 +93,7 @@ ref/wht.c|kvl_fwht_f32|
 ref/wht.c|kvl_fwht_i32|
 ref/lattice.c|lemmas:kvl_mul_le,kvl_u32_of_i32|
 ref/lattice.c|lemmas:kvl_odd_digit_step,kvl_div_p4,kvl_div_p3,kvl_div_p2,kvl_d4_count_bound|
+ref/lattice.c|lemmas:kvl_div_lt,kvl_ipow_step,kvl_div_p8,kvl_div_p7,kvl_div_p6,kvl_div_p5,kvl_e8_count_bound,kvl_even_double|
 ref/lattice.c|pow_u64|
 ref/lattice.c|width_of|
 ref/lattice.c|kvl_lattice_get_info|

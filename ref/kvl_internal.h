@@ -261,6 +261,8 @@ int kvl_d4_unrank(uint64_t idx, int32_t q, int32_t *c);
     ensures \result == KVL_OK ==> \forall integer i; 0 <= i < 8 ==> -2 * q <= w[i] <= 2 * q;
     ensures \result == KVL_OK ==> (\forall integer i; 0 <= i < 8 ==> w[i] % 2 == 0) ||
                                   (\forall integer i; 0 <= i < 8 ==> w[i] % 2 != 0);
+    // with the parity above, an E8 point: the coordinates w_i / 2 sum to an even number
+    ensures \result == KVL_OK ==> (w[0] + w[1] + w[2] + w[3] + w[4] + w[5] + w[6] + w[7]) % 4 == 0;
     ensures 1 <= q <= KVL_MAX_Q_E8 ==> \result == KVL_OK || \result == KVL_ERR_INDEX;
 */
 int kvl_e8_unrank(uint64_t idx, int32_t q, int32_t *w);

@@ -311,6 +311,22 @@ uint64_t kvl_e8_rank(const int32_t *w, int32_t q)
       lemma kvl_odd_digit_step: \forall integer r, q, d;
         kvl_d4_radix(r, q) ==> r * d - d == 2 * (q * d);
       // and n < R^(k+1) leaves a quotient < R^k
+      // R^(k+1) = R R^k, and n < R p leaves n / R < p: the E8 digit bounds
+      lemma kvl_div_lt: \forall integer n, r, p; 1 <= r && 0 <= p && 0 <= n < r * p ==> n / r < p;
+      lemma kvl_ipow_step: \forall integer x, k; 1 <= k <= 8 ==> kvl_ipow(x, k) == x * kvl_ipow(x, k - 1);
+      lemma kvl_div_p8: \forall integer n, r, q;
+        kvl_d4_radix(r, q) && 0 <= n < kvl_ipow(r, 8) ==> n / r < kvl_ipow(r, 7);
+      lemma kvl_div_p7: \forall integer n, r, q;
+        kvl_d4_radix(r, q) && 0 <= n < kvl_ipow(r, 7) ==> n / r < kvl_ipow(r, 6);
+      lemma kvl_div_p6: \forall integer n, r, q;
+        kvl_d4_radix(r, q) && 0 <= n < kvl_ipow(r, 6) ==> n / r < kvl_ipow(r, 5);
+      lemma kvl_div_p5: \forall integer n, r, q;
+        kvl_d4_radix(r, q) && 0 <= n < kvl_ipow(r, 5) ==> n / r < kvl_ipow(r, 4);
+      // N = 2 idx < 2 count_int <= R^8 + 1 (E8 integer coset)
+      lemma kvl_e8_count_bound: \forall integer r, q;
+        kvl_d4_radix(r, q) ==> 2 * kvl_e8_count_int(q) <= kvl_ipow(r, 8) + 1;
+      // twice an even number is a multiple of 4
+      lemma kvl_even_double: \forall integer x; x % 2 == 0 ==> (2 * x) % 4 == 0;
       lemma kvl_div_p4: \forall integer n, r, q;
         kvl_d4_radix(r, q) && 0 <= n < kvl_ipow(r, 4) ==> n / r < kvl_ipow(r, 3);
       lemma kvl_div_p3: \forall integer n, r, q;
@@ -331,6 +347,10 @@ uint64_t kvl_e8_rank(const int32_t *w, int32_t q)
     assigns *ci;
     ensures -q <= *ci <= q;
     ensures (n - \result - (*ci + q)) % 2 == 0;
+    ensures n < kvl_ipow(r, 8) ==> \result < kvl_ipow(r, 7);
+    ensures n < kvl_ipow(r, 7) ==> \result < kvl_ipow(r, 6);
+    ensures n < kvl_ipow(r, 6) ==> \result < kvl_ipow(r, 5);
+    ensures n < kvl_ipow(r, 5) ==> \result < kvl_ipow(r, 4);
     ensures n < kvl_ipow(r, 4) ==> \result < kvl_ipow(r, 3);
     ensures n < kvl_ipow(r, 3) ==> \result < kvl_ipow(r, 2);
     ensures n < kvl_ipow(r, 2) ==> \result < r;
@@ -409,16 +429,24 @@ int kvl_e8_unrank(uint64_t idx, int32_t q, int32_t *w)
     count_int = (pow_u64(r, 8) + 1u) / 2u;
     if (idx < count_int) {
         n = 2u * idx;                  /* <= R^8 - 1 < 2^64 */
-        /*@ loop invariant 0 <= i <= 8;
-            loop invariant \forall integer j; i <= j < 8 ==> -2 * q <= w[j] <= 2 * q;
-            loop invariant \forall integer j; i <= j < 8 ==> w[j] % 2 == 0;
-            loop assigns i, n, w[0 .. 7];
-            loop variant i;
-        */
-        for (i = 8u; i-- > 0;) {
-            w[i] = 2 * ((int32_t)(n % r) - q);
-            n /= r;
-        }
+        /*@ assert e8_q: q <= KVL_MAX_Q_E8 && kvl_d4_radix(r, q) && count_int == kvl_e8_count_int(q); */
+        /*@ assert e8_n: n == 2 * idx && n < kvl_ipow(r, 8); */
+        /* eight base-R digit steps written out (as kvl_d4_unrank), u7 first:
+         * w_i = u_i - q, then doubled. R is odd, so the digits' sum has the
+         * parity of N = 2 idx, and N < R^8 leaves the last quotient 0 */
+        n = d4_digit(n, r, q, &w[7]);
+        n = d4_digit(n, r, q, &w[6]);
+        n = d4_digit(n, r, q, &w[5]);
+        n = d4_digit(n, r, q, &w[4]);
+        n = d4_digit(n, r, q, &w[3]);
+        n = d4_digit(n, r, q, &w[2]);
+        n = d4_digit(n, r, q, &w[1]);
+        n = d4_digit(n, r, q, &w[0]);
+        /*@ assert e8_last: n == 0; */
+        /*@ assert e8_even: (w[0] + w[1] + w[2] + w[3] + w[4] + w[5] + w[6] + w[7]) % 2 == 0; */
+        w[0] *= 2; w[1] *= 2; w[2] *= 2; w[3] *= 2;
+        w[4] *= 2; w[5] *= 2; w[6] *= 2; w[7] *= 2;
+        /*@ assert e8_int_sum: (w[0] + w[1] + w[2] + w[3] + w[4] + w[5] + w[6] + w[7]) % 4 == 0; */
         return KVL_OK;
     }
     n = idx - count_int;               /* < count_half */
@@ -442,17 +470,16 @@ int kvl_e8_unrank(uint64_t idx, int32_t q, int32_t *w)
     v[7] = 2 * (int32_t)half7 + vsum % 2;   /* sum v even */
     /*@ assert \forall integer j; 0 <= j < 8 ==> 0 <= v[j] < 2 * q; */
     /*@ loop invariant 0 <= i <= 8;
+        loop invariant \forall integer j; 0 <= j < i ==> w[j] == 2 * v[j] - 2 * q + 1;
         loop invariant \forall integer j; 0 <= j < i ==> -2 * q <= w[j] <= 2 * q;
         loop invariant \forall integer j; 0 <= j < i ==> w[j] % 2 != 0;
-        loop invariant \forall integer j; 0 <= j < i ==> w[j] == 2 * v[j] - 2 * q + 1;
         loop assigns i, w[0 .. 7];
         loop variant 8 - i;
     */
     for (i = 0; i < 8u; i++)
         w[i] = 2 * v[i] - 2 * q + 1;
     /* sum w = 2 sum v - 16 q + 8 with sum v even: an E8 point of the half coset
-     * (sum of the coordinates w_i / 2 even). Proved here; not yet a
-     * postcondition (the integer coset's half is open, proof/README.md) */
+     * (the coordinates w_i / 2 sum to an even number) */
     /*@ assert e8_half_sum: (w[0] + w[1] + w[2] + w[3] + w[4] + w[5] + w[6] + w[7]) % 4 == 0; */
     return KVL_OK;
 }
